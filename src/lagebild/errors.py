@@ -1,10 +1,10 @@
 """lagebild's exception tree.
 
-    LagebildError
-    ├── SourceError       a file, record or URL could not be read
-    ├── ExtractionError   nothing usable remained after cleaning (lagebild.documents)
-    ├── LimitExceeded     an input broke a configured resource limit
-    └── StoreError        the database refused an operation
+LagebildError
+├── SourceError       a file, record or URL could not be read
+├── ExtractionError   nothing usable remained after cleaning (lagebild.documents)
+├── LimitExceeded     an input broke a configured resource limit
+└── StoreError        the database refused an operation
 """
 
 from __future__ import annotations

@@ -58,7 +58,9 @@ def _refuse_entity_tricks(data: bytes, source: str) -> None:
     try:
         defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        raise SourceError(source, f"feed declares XML entities or external references ({type(error).__name__})")
+        raise SourceError(
+            source, f"feed declares XML entities or external references ({type(error).__name__})"
+        )
     except ParseError:
         pass  # malformed but entity-free: feedparser's lenient parser may still read it
 

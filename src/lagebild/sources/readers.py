@@ -93,7 +93,7 @@ def _read_file(path: Path, limits: Limits) -> Iterator[RawDocument | ReadFailure
         raise SourceError(source, "no such file")
     suffixes = [s.lower() for s in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"
-    kind = (suffixes[-2] if compressed and len(suffixes) > 1 else suffixes[-1] if suffixes else "")
+    kind = suffixes[-2] if compressed and len(suffixes) > 1 else suffixes[-1] if suffixes else ""
     if kind in WARC_SUFFIXES:
         from lagebild.sources.warc import read_warc
 

@@ -35,11 +35,15 @@ def read_warc(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawDoc
                 uri = record.rec_headers.get_header("WARC-Target-URI") or ""
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or str(records)
                 record_source = f"{source}#{record_id.strip('<>')}"
-                content_type = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                content_type = (
+                    (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                )
                 if content_type and not content_type.lower().startswith(HTML_TYPES):
                     continue
                 try:
-                    data = read_bytes_limited(record.content_stream(), limits.max_document_bytes, record_source)
+                    data = read_bytes_limited(
+                        record.content_stream(), limits.max_document_bytes, record_source
+                    )
                 except LimitExceeded as error:
                     yield ReadFailure(error.source, error.reason)
                     continue
@@ -58,9 +62,13 @@ def read_warc(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawDoc
                     hints={"url": uri} if uri else {},
                 )
         except ArchiveLoadFailed as error:
-            raise SourceError(source, f"not a readable WARC file ({str(error).splitlines()[0][:120]})")
+            raise SourceError(
+                source, f"not a readable WARC file ({str(error).splitlines()[0][:120]})"
+            ) from error
         except (EOFError, OSError, ValueError) as error:
-            raise SourceError(source, f"damaged WARC after {records} records ({type(error).__name__}: {error})")
+            raise SourceError(
+                source, f"damaged WARC after {records} records ({type(error).__name__}: {error})"
+            )
     if records == 0:
         raise SourceError(source, "no response records")
 

@@ -116,21 +116,44 @@ class Store:
             if session.get(DocumentRow, document.id) is not None:
                 return StoredOutcome(document.id, "known", document.duplicate_of)
             raw_sha = hashlib.sha256(raw.data).hexdigest()
-            self._insert_ignore(session, RawInput, {
-                "sha256": raw_sha, "media_type": raw.media_type, "size": len(raw.data), "data": raw.data,
-            }, ["sha256"])
+            self._insert_ignore(
+                session,
+                RawInput,
+                {
+                    "sha256": raw_sha,
+                    "media_type": raw.media_type,
+                    "size": len(raw.data),
+                    "data": raw.data,
+                },
+                ["sha256"],
+            )
             seq = (session.scalar(select(func.max(DocumentRow.seq))) or 0) + 1
-            session.add(DocumentRow(
-                id=document.id, content_hash=content_hash, source=document.source, url=document.url,
-                outlet=document.outlet, title=document.title, author=document.author,
-                published=document.published, published_precision=document.published_precision,
-                published_evidence=document.published_evidence, language=document.language,
-                media_type=document.media_type, text=document.text, words=document.words,
-                raw_sha256=raw_sha, duplicate_of=document.duplicate_of,
-                duplicate_kind=document.duplicate_kind, minhash=minhash,
-                ingested_at=datetime.now(UTC), analyzed=analysis is not None,
-                analysis_version=ANALYSIS_VERSION if analysis is not None else None, seq=seq,
-            ))
+            session.add(
+                DocumentRow(
+                    id=document.id,
+                    content_hash=content_hash,
+                    source=document.source,
+                    url=document.url,
+                    outlet=document.outlet,
+                    title=document.title,
+                    author=document.author,
+                    published=document.published,
+                    published_precision=document.published_precision,
+                    published_evidence=document.published_evidence,
+                    language=document.language,
+                    media_type=document.media_type,
+                    text=document.text,
+                    words=document.words,
+                    raw_sha256=raw_sha,
+                    duplicate_of=document.duplicate_of,
+                    duplicate_kind=document.duplicate_kind,
+                    minhash=minhash,
+                    ingested_at=datetime.now(UTC),
+                    analyzed=analysis is not None,
+                    analysis_version=ANALYSIS_VERSION if analysis is not None else None,
+                    seq=seq,
+                )
+            )
             session.flush()
             if analysis is not None:
                 self._save_analysis(session, document.id, analysis)
@@ -143,8 +166,11 @@ class Store:
             for table in (EventRow, MentionRow, TimeRow):
                 session.query(table).filter(table.document_id == document_id).delete()
             self._save_analysis(session, document_id, analysis)
-            session.execute(update(DocumentRow).where(DocumentRow.id == document_id)
-                            .values(analyzed=True, analysis_version=ANALYSIS_VERSION))
+            session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == document_id)
+                .values(analyzed=True, analysis_version=ANALYSIS_VERSION)
+            )
 
     def _save_analysis(self, session: Session, document_id: str, analysis: Analysis) -> None:
         sentence_of = _sentence_lookup(analysis.sentences)
@@ -152,34 +178,64 @@ class Store:
             if mention.entity_id:
                 self._upsert_entity(session, mention)
             sentence = sentence_of(mention.start)
-            session.add(MentionRow(
-                document_id=document_id, start=mention.start, end=mention.end, text=mention.text[:500],
-                label=mention.label, entity_id=mention.entity_id, confidence=mention.confidence,
-                sentence_start=sentence[0] if sentence else None, sentence_end=sentence[1] if sentence else None,
-            ))
+            session.add(
+                MentionRow(
+                    document_id=document_id,
+                    start=mention.start,
+                    end=mention.end,
+                    text=mention.text[:500],
+                    label=mention.label,
+                    entity_id=mention.entity_id,
+                    confidence=mention.confidence,
+                    sentence_start=sentence[0] if sentence else None,
+                    sentence_end=sentence[1] if sentence else None,
+                )
+            )
         for time in analysis.times:
-            session.add(TimeRow(
-                document_id=document_id, start=time.start, end=time.end, text=time.text[:500],
-                value=time.value, precision=time.precision, kind=time.kind, range_end=time.range_end,
-                qualifier=time.qualifier,
-            ))
+            session.add(
+                TimeRow(
+                    document_id=document_id,
+                    start=time.start,
+                    end=time.end,
+                    text=time.text[:500],
+                    value=time.value,
+                    precision=time.precision,
+                    kind=time.kind,
+                    range_end=time.range_end,
+                    qualifier=time.qualifier,
+                )
+            )
         for index, found in enumerate(analysis.events):
             event_id = hashlib.sha256(
                 f"{document_id}:{found.evidence_start}:{found.type}:{found.mode}:{index}".encode()
             ).hexdigest()[:20]
-            session.add(EventRow(id=event_id, document_id=document_id, **{
-                key: value for key, value in found.to_dict().items()
-            }))
+            session.add(
+                EventRow(
+                    id=event_id,
+                    document_id=document_id,
+                    **{key: value for key, value in found.to_dict().items()},
+                )
+            )
 
     def _upsert_entity(self, session: Session, mention: Mention) -> None:
         assert mention.entity_id is not None
-        self._insert_ignore(session, EntityRow, {
-            "id": mention.entity_id, "type": mention.label,
-            "name": mention.canonical_name or mention.text, "names": {}, "aliases": [],
-            "geonames_id": mention.geonames_id, "latitude": mention.latitude,
-            "longitude": mention.longitude, "country": mention.country,
-            "provisional": mention.entity_id.startswith("new:"),
-        }, ["id"])
+        self._insert_ignore(
+            session,
+            EntityRow,
+            {
+                "id": mention.entity_id,
+                "type": mention.label,
+                "name": mention.canonical_name or mention.text,
+                "names": {},
+                "aliases": [],
+                "geonames_id": mention.geonames_id,
+                "latitude": mention.latitude,
+                "longitude": mention.longitude,
+                "country": mention.country,
+                "provisional": mention.entity_id.startswith("new:"),
+            },
+            ["id"],
+        )
 
     def _insert_ignore(self, session: Session, table: type, values: dict, keys: list[str]) -> None:
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert

@@ -1,0 +1,31 @@
+"""The ``lagebild`` command: parses options, calls the library, prints. No logic lives here."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="lagebild: news reports in, a sourced situation picture out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DB_HELP = "Database file or SQLAlchemy URL (default: $LAGEBILD_DB or lagebild.db)."
+
+
+@app.callback()
+def _configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def main() -> None:
+    from lagebild.cli import documents  # noqa: F401  (registers commands)
+
+    app()
