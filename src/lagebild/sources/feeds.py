@@ -60,7 +60,7 @@ def _refuse_entity_tricks(data: bytes, source: str) -> None:
     except DefusedXmlException as error:
         raise SourceError(
             source, f"feed declares XML entities or external references ({type(error).__name__})"
-        )
+        ) from error
     except ParseError:
         pass  # malformed but entity-free: feedparser's lenient parser may still read it
 

@@ -68,7 +68,7 @@ def read_warc(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawDoc
         except (EOFError, OSError, ValueError) as error:
             raise SourceError(
                 source, f"damaged WARC after {records} records ({type(error).__name__}: {error})"
-            )
+            ) from error
     if records == 0:
         raise SourceError(source, "no response records")
 
