@@ -142,6 +142,10 @@ class Event:
     confidence: float = 0.5
     trigger: str | None = None
     weapon: str | None = None
+    actor_role: str | None = None  # "state forces", "protesters", "alliance", "government"
+    target_role: str | None = None
+    count_group: str | None = None  # who the counts refer to ("Sicherheitskräfte")
+    date_end: str | None = None  # end of the event's interval ("bis zum 19. Januar")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
