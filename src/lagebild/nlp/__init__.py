@@ -1,0 +1,1 @@
+"""Language processing: sentences and named entities."""
