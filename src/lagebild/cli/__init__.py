@@ -26,6 +26,10 @@ def _configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log 
 
 
 def main() -> None:
-    from lagebild.cli import documents  # noqa: F401  (registers commands)
+    """Entry point: import every command module of this package (each registers itself), then run."""
+    import importlib
+    import pkgutil
 
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     app()

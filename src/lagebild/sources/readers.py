@@ -130,7 +130,7 @@ def read_bytes_limited(stream: IO[bytes], limit: int, source: str) -> bytes:
             return buffer.getvalue()
         buffer.write(chunk)
         if buffer.tell() > limit:
-            raise LimitExceeded(source, f"larger than the {limit // (1024 * 1024)} MB document limit")
+            raise LimitExceeded(source, f"larger than the {human_size(limit)} document limit")
 
 
 def read_jsonl(stream: IO[bytes], source: str, *, limits: Limits) -> Iterator[RawDocument | ReadFailure]:
@@ -176,8 +176,16 @@ def _limited_lines(stream: IO[bytes], limit: int, source: str) -> Iterator[bytes
         if not line:
             return
         if len(line) > limit and not line.endswith(b"\n"):
-            raise LimitExceeded(source, f"a line is longer than the {limit // (1024 * 1024)} MB limit")
+            raise LimitExceeded(source, f"a line is longer than the {human_size(limit)} limit")
         yield line
+
+
+def human_size(size: int) -> str:
+    """``10485760`` -> ``10 MB``."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:g} {unit}"
+    return f"{size} bytes"
 
 
 def _looks_like_html(data: bytes) -> bool:

@@ -47,6 +47,10 @@ def read_warc(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawDoc
                 except LimitExceeded as error:
                     yield ReadFailure(error.source, error.reason)
                     continue
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    yield ReadFailure(record_source, f"truncated record ({missing} bytes missing)")
+                    continue
                 expanded += len(data)
                 if expanded > limits.max_expanded_bytes:
                     raise LimitExceeded(source, "expands beyond the container size limit")
