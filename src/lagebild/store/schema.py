@@ -141,6 +141,10 @@ class EventRow(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     trigger: Mapped[str | None] = mapped_column(String(200))
     weapon: Mapped[str | None] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(60))
+    target_role: Mapped[str | None] = mapped_column(String(60))
+    count_group: Mapped[str | None] = mapped_column(String(200))
+    date_end: Mapped[str | None] = mapped_column(String(40))
     canonical_event_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
