@@ -78,9 +78,7 @@ class Ingestor:
         for name, amount in processed.truncated.items():
             self.store.bump(name, amount)
         try:
-            outcome = self.store.save(
-                raw, processed.document, processed.content_hash, processed.analysis, processed.minhash
-            )
+            outcome = self.store.save(processed)
         except IntegrityError:
             outcome = None  # a concurrent ingest stored it first
         if outcome is None or outcome.status == "known":
@@ -102,11 +100,11 @@ class Ingestor:
         exact = self.store.find_exact(processed.content_hash, excluding=document.id)
         if exact:  # the same text is stored already: link it, analyse it once
             return replace(processed, document=replace(document, duplicate_of=exact, duplicate_kind="exact"))
-        near = self.near.best_match(processed.minhash)
-        if near is not None:
-            processed = replace(
-                processed, document=replace(document, duplicate_of=near, duplicate_kind="near")
-            )
+        near = self.near.query_scored(document.text)
+        if near:
+            duplicate_of, score = near[0]
+            document = replace(document, duplicate_of=duplicate_of, duplicate_kind="near")
+            processed = replace(processed, document=document, duplicate_score=round(score, 3))
         return self.pipeline.annotate(processed)
 
     def _fail(self, summary: IngestSummary, source: str, reason: str) -> None:
@@ -122,12 +120,13 @@ def ingest_paths(
     *,
     hints: dict[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    with_analysis: bool = True,
     on_progress: Callable[[str], None] | None = None,
     on_failure: Callable[[ReadFailure], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into ``store`` and return what happened."""
     summary = IngestSummary()
-    ingestor = Ingestor(store, limits=limits)
+    ingestor = Ingestor(store, limits=limits, with_analysis=with_analysis)
     for item in iter_inputs(paths, limits=limits, hints=hints):
         if isinstance(item, ReadFailure):
             summary.read += 1

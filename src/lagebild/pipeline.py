@@ -27,6 +27,7 @@ class Processed:
     minhash: bytes
     analysis: Analysis | None
     truncated: dict[str, int]
+    duplicate_score: float | None = None
 
 
 def clean(

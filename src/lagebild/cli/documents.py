@@ -28,6 +28,7 @@ def ingest(
         None, "--published", help="Publication date (ISO) for inputs that state none."
     ),
     outlet: str = typer.Option(None, "--outlet", help="Outlet name for inputs that state none."),
+    analysis: bool = typer.Option(True, "--analysis/--no-analysis", help="Find entities, times and events."),
 ) -> None:
     """Read, clean, analyse and store documents; ends with a summary line."""
     from lagebild.ingest import ingest_paths
@@ -53,6 +54,7 @@ def ingest(
             store,
             paths,
             hints=hints,
+            with_analysis=analysis,
             on_progress=advance,
             on_failure=lambda failure: errors.print(
                 f"[red]error[/red] {failure}", markup=True, highlight=False, soft_wrap=True

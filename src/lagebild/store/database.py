@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -18,7 +19,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from lagebild.config import database_url
-from lagebild.models import Analysis, Document, Mention, RawDocument
+from lagebild.models import Analysis, Mention
+
+if TYPE_CHECKING:
+    from lagebild.pipeline import Processed
 from lagebild.store.schema import (
     CounterRow,
     DocumentRow,
@@ -99,19 +103,13 @@ class Store:
                 .limit(1)
             )
 
-    def save(
-        self,
-        raw: RawDocument,
-        document: Document,
-        content_hash: str,
-        analysis: Analysis | None,
-        minhash: bytes | None,
-    ) -> StoredOutcome:
+    def save(self, processed: Processed) -> StoredOutcome:
         """Store a document with everything derived from it in one transaction.
 
         Either all of a document's rows are written or none: a crash mid-ingest leaves
         no half-analysed document behind, and re-running the ingest completes it.
         """
+        raw, document, analysis = processed.raw, processed.document, processed.analysis
         with self.session() as session:
             if session.get(DocumentRow, document.id) is not None:
                 return StoredOutcome(document.id, "known", document.duplicate_of)
@@ -131,7 +129,7 @@ class Store:
             session.add(
                 DocumentRow(
                     id=document.id,
-                    content_hash=content_hash,
+                    content_hash=processed.content_hash,
                     source=document.source,
                     url=document.url,
                     outlet=document.outlet,
@@ -147,7 +145,8 @@ class Store:
                     raw_sha256=raw_sha,
                     duplicate_of=document.duplicate_of,
                     duplicate_kind=document.duplicate_kind,
-                    minhash=minhash,
+                    minhash=processed.minhash,
+                    duplicate_score=processed.duplicate_score,
                     ingested_at=datetime.now(UTC),
                     analyzed=analysis is not None,
                     analysis_version=ANALYSIS_VERSION if analysis is not None else None,
