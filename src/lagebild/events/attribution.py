@@ -1,0 +1,348 @@
+"""Modality (asserted, reported, denied, planned, hypothetical) and speaker attribution.
+
+The speaker is who the text says the information comes from: the subject of a reporting
+verb ("teilte Peskow mit", "Putin erklärte", "Das kasachische Innenministerium teilte der
+Presse mit"), the noun phrase after "nach Angaben", "laut", "so", "zufolge", or the
+speaker introduced around a direct quotation („…“, schrieb Uali).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import simplemma
+
+from lagebild.models import Mention, Modality
+
+_TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
+_QUOTE_PAIRS = (("„", "“"), ("“", "”"), ("»", "«"), ('"', '"'), ("«", "»"))
+_CLAUSE_BREAK = re.compile(r"[,;:–„“”\"»«()]|\s-\s")
+
+#: Reporting verbs (lemma) and the detached particle a German separable verb needs.
+REPORTING_VERBS: dict[str, str | None] = {
+    "mitteilen": None,
+    "teilen": "mit",
+    "erklären": None,
+    "sagen": None,
+    "betonen": None,
+    "berichten": None,
+    "schreiben": None,
+    "verkünden": None,
+    "melden": None,
+    "erläutern": None,
+    "hinzufügen": None,
+    "fügen": "hinzu",
+    "behaupten": None,
+    "bestätigen": None,
+    "ankündigen": None,
+    "kündigen": "an",
+    "äußern": None,
+    "versprechen": None,
+    "dementieren": None,
+    "bestreiten": None,
+    "hinweisen": None,
+    "weisen": "hin",
+    "bekräftigen": None,
+    "zitieren": None,
+    "say": None,
+    "tell": None,
+    "report": None,
+    "state": None,
+    "announce": None,
+    "claim": None,
+    "deny": None,
+}
+_SOURCE_CUES = re.compile(
+    r"\b(?:[Nn]ach (?:Angaben|Informationen|Berichten|Darstellung)|[Ll]aut|[Ss]o|[Aa]ccording to)\s+"
+)
+_ZUFOLGE = re.compile(r"\bzufolge\b")
+_DENIAL = frozenset({"dementieren", "bestreiten", "leugnen", "deny", "zurückweisen", "dementi"})
+_HYPOTHETICAL = frozenset(
+    {"könnte", "könnten", "würde", "würden", "falls", "wenn", "sollte", "sollten", "could", "would", "if"}
+)
+_PLANNED = frozenset(
+    {
+        "versprechen",
+        "beschließen",
+        "planen",
+        "ankündigen",
+        "wollen",
+        "soll",
+        "sollen",
+        "vorhaben",
+        "bereit",
+        "will",
+        "plan",
+        "pledge",
+        "promise",
+    }
+)
+_FUTURE_AUX = frozenset({"wird", "werden", "werde"})
+_PERFECT_AUX = frozenset(
+    {"hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wurde", "wurden"}
+)
+_SUBJUNCTIVE_I = frozenset({"habe", "sei", "seien", "werde", "könne", "müsse", "solle", "wolle", "gebe"})
+_HEARSAY = frozenset({"gerücht", "angeblich", "mutmaßlich", "reportedly", "allegedly", "heißen"})
+_ARTICLES = frozenset(
+    {
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "seines",
+        "seiner",
+        "ihres",
+        "ihrer",
+    }
+)
+_PRONOUNS = frozenset({"er", "sie", "es", "he", "she", "they"})
+_FRONT_ADVERBIALS = frozenset(
+    {
+        "am",
+        "im",
+        "in",
+        "gleichzeitig",
+        "zudem",
+        "später",
+        "dann",
+        "heute",
+        "gestern",
+        "darüber",
+        "außerdem",
+        "bereits",
+        "auch",
+        "nun",
+        "daraufhin",
+        "jedoch",
+        "inzwischen",
+        "zuvor",
+        "danach",
+        "seit",
+        "vor",
+        "bei",
+        "unter",
+        "das",
+        "dies",
+        "so",
+        "dabei",
+        "damals",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a statement is attributed to, and the quotation it comes with."""
+
+    speaker: str | None = None
+    speaker_id: str | None = None
+    quote: str | None = None
+    cue: str | None = None
+
+
+def lemma(word: str, language: str = "de") -> str:
+    """Lower-case lemma of one word."""
+    return simplemma.lemmatize(word, lang=language).lower()
+
+
+def find_quotes(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """Spans (inside the marks) of direct quotations of at least ``min_words`` words."""
+    spans: list[tuple[int, int]] = []
+    for opening, closing in _QUOTE_PAIRS:
+        position = 0
+        while (start := text.find(opening, position)) != -1:
+            end = text.find(closing, start + 1)
+            if end == -1:
+                break
+            inner = text[start + 1 : end]
+            if len(inner.split()) >= min_words and not any(s <= start < e for s, e in spans):
+                spans.append((start + 1, end))
+            position = end + 1
+    return sorted(spans)
+
+
+def clause_around(text: str, position: int) -> tuple[int, int]:
+    """The clause (between commas, colons, dashes and quote marks) that holds ``position``."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    following = _CLAUSE_BREAK.search(text, position)
+    return start, following.start() if following else len(text)
+
+
+def modality_of(sentence: str, trigger_at: int, *, quoted: bool = False, language: str = "de") -> Modality:
+    """The modality of the event whose trigger sits at ``trigger_at`` in ``sentence``."""
+    words = [w.lower() for w in _TOKEN.findall(sentence)]
+    lemmas = {lemma(w, language) for w in words}
+    clause_start, clause_end = clause_around(sentence, trigger_at)
+    clause_words = [w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])]
+    clause_lemmas = {lemma(w, language) for w in clause_words}
+    if lemmas & _DENIAL:
+        return "denied"
+    if set(clause_words) & _HYPOTHETICAL:
+        return "hypothetical"
+    future = bool(set(clause_words) & _FUTURE_AUX) and not set(clause_words) & _PERFECT_AUX
+    if future or (lemmas & _PLANNED and (clause_lemmas & _PLANNED or _governs(sentence, clause_start))):
+        return "planned"
+    if quoted or set(clause_words) & _SUBJUNCTIVE_I or lemmas & _HEARSAY:
+        return "reported"
+    if _SOURCE_CUES.search(sentence) or _ZUFOLGE.search(sentence) or _reporting_verb(sentence, language):
+        return "reported"
+    return "asserted"
+
+
+def _governs(sentence: str, clause_start: int) -> bool:
+    """Whether a planning verb governs the clause from just before it ("versprach, dass")."""
+    before = sentence[max(0, clause_start - 40) : clause_start]
+    return any(lemma(w) in _PLANNED for w in _TOKEN.findall(before)[-3:])
+
+
+def _reporting_verb(sentence: str, language: str) -> re.Match[str] | None:
+    tokens = list(_TOKEN.finditer(sentence))
+    lowered = [t.group().lower() for t in tokens]
+    for index, token in enumerate(tokens):
+        word = token.group()
+        if word[0].isupper() and index > 0:
+            continue  # nouns are not verbs
+        verb_lemma = lemma(word, language)
+        if verb_lemma not in REPORTING_VERBS:
+            continue
+        particle = REPORTING_VERBS[verb_lemma]
+        if particle is None or particle in lowered[index + 1 :]:
+            return token
+    return None
+
+
+def _noun_phrase(text: str, start: int) -> tuple[int, int] | None:
+    """The noun phrase that begins at ``start``: articles, adjectives, capitalised words, genitives."""
+    end = start
+    seen_noun = False
+    for token in _TOKEN.finditer(text, start):
+        gap = text[end : token.start()]
+        if seen_noun and gap.strip() not in ("", "-"):
+            break
+        word = token.group()
+        lowered = word.lower()
+        if word[0].isupper():
+            seen_noun = True
+        elif lowered in _ARTICLES or (lowered.endswith(("e", "en", "er", "es")) and not seen_noun):
+            pass
+        else:
+            break
+        end = token.end()
+    return (start, end) if seen_noun else None
+
+
+def _speaker_from_span(
+    text: str, span: tuple[int, int], mentions: Sequence[Mention]
+) -> tuple[str, str | None] | None:
+    """Speaker name (and entity id) of the noun phrase at ``span``: its final name, else its text."""
+    start, end = span
+    inside = [m for m in mentions if m.start >= start and m.end <= end and m.label in ("PER", "ORG", "LOC")]
+    words = text[start:end].split()
+    while words and words[0].lower() in _ARTICLES:
+        words.pop(0)
+    phrase = " ".join(words)
+    if inside and inside[-1].end >= end - 1:
+        last = inside[-1]
+        if last.label == "PER" or last.start == start or len(words) <= 2:
+            return last.canonical_name or last.text, last.entity_id
+    apposition = re.match(r"\s*,\s*", text[end:])
+    if apposition:
+        after = end + apposition.end()
+        names = [m for m in mentions if m.start == after and m.label == "PER"]
+        if names:
+            return names[0].canonical_name or names[0].text, names[0].entity_id
+    return (phrase, None) if phrase else None
+
+
+def find_speaker(
+    text: str, span: tuple[int, int], mentions: Sequence[Mention], language: str = "de"
+) -> tuple[str, str | None] | None:
+    """Who ``text[span]`` attributes its content to (name, entity id), ``None`` when nobody."""
+    start, end = span
+    sentence = text[start:end]
+    cue = _SOURCE_CUES.search(sentence)
+    if cue:
+        phrase = _noun_phrase(text, start + cue.end())
+        if phrase:
+            return _speaker_from_span(text, phrase, mentions)
+    zufolge = _ZUFOLGE.search(sentence)
+    if zufolge:
+        clause_start, _ = clause_around(sentence, zufolge.start())
+        phrase = _noun_phrase(
+            text, start + clause_start + len(sentence[clause_start:]) - len(sentence[clause_start:].lstrip())
+        )
+        if phrase:
+            return _speaker_from_span(text, phrase, mentions)
+    verb = _reporting_verb(sentence, language)
+    if verb is None:
+        return None
+    clause_start, _ = clause_around(sentence, verb.start())
+    before = sentence[clause_start : verb.start()].strip()
+    first_word = before.split()[0].lower() if before else ""
+    if before and first_word not in _FRONT_ADVERBIALS:
+        if before.lower() in _PRONOUNS:
+            return None
+        offset = start + clause_start + sentence[clause_start:].index(before)
+        return _speaker_from_span(text, (offset, offset + len(before)), mentions)
+    after = start + verb.end()
+    skip = re.match(r"\s+(?:später|heute|gestern|auch|erneut|zudem|weiter)\b", text[after:end])
+    if skip:
+        after += skip.end()
+    phrase = _noun_phrase(text, after + len(text[after:]) - len(text[after:].lstrip()))
+    if phrase:
+        return _speaker_from_span(text, phrase, mentions)
+    return None
+
+
+def attribute(
+    text: str,
+    sentence: tuple[int, int],
+    mentions: Sequence[Mention],
+    quotes: Sequence[tuple[int, int]],
+    sentences: Sequence[tuple[int, int]],
+    language: str = "de",
+) -> Attribution:
+    """Speaker and quotation for the sentence at ``sentence`` (a span into ``text``)."""
+    start, end = sentence
+    quote = next(((qs, qe) for qs, qe in quotes if qs < end and qe > start), None)
+    if quote is None:
+        found = find_speaker(text, sentence, mentions, language)
+        return Attribution(*found) if found else Attribution()
+    quote_text = text[max(quote[0], start) : min(quote[1], end)].strip(' „“"”»«')
+    # the speaker stands after the closing mark (", schrieb Uali") or before the opening one
+    for span in _speaker_contexts(text, quote, sentences):
+        found = find_speaker(text, span, mentions, language)
+        if found:
+            return Attribution(found[0], found[1], quote_text, "quote")
+    return Attribution(quote=quote_text, cue="quote")
+
+
+def _speaker_contexts(
+    text: str, quote: tuple[int, int], sentences: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    contexts: list[tuple[int, int]] = []
+    for s_start, s_end in sentences:
+        if s_start <= quote[1] < s_end and text[quote[1] + 1 : s_end].strip(" .,"):
+            contexts.append((quote[1] + 1, s_end))
+        if s_start < quote[0] <= s_end and text[s_start : quote[0] - 1].strip():
+            contexts.append((s_start, quote[0] - 1))
+    preceding = [s for s in sentences if s[1] <= quote[0]]
+    if preceding:
+        last = preceding[-1]
+        if text[last[0] : last[1]].rstrip().endswith(":") or text[last[1] : quote[0]].strip() in (
+            "",
+            "„",
+            '"',
+        ):
+            contexts.append(last)
+    return contexts

@@ -1,0 +1,211 @@
+"""Quantities in event reports: killed, injured, arrested, troops, with the group counted.
+
+Reads "18 Sicherheitskräfte getötet und 748 verletzt", "Über 3.000 Friedenstruppen",
+"zu Tausenden Festnahmen", "mindestens zwölf Tote", "103 Einheiten".  Vague amounts
+("Tausende", "Dutzende") become their lower bound and are marked approximate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+CountKind = Literal["killed", "injured", "arrested", "troops"]
+
+_NUMBER_WORDS: dict[str, int] = {
+    "ein": 1,
+    "eine": 1,
+    "einen": 1,
+    "einem": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "elf": 11,
+    "zwölf": 12,
+    "zwanzig": 20,
+    "dreißig": 30,
+    "hundert": 100,
+    "tausend": 1000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+#: Vague plural amounts -> lower bound.
+_VAGUE: dict[str, int] = {
+    "dutzend": 12,
+    "dutzende": 24,
+    "dutzenden": 24,
+    "hunderte": 200,
+    "hunderten": 200,
+    "tausende": 2000,
+    "tausenden": 2000,
+    "zehntausende": 20000,
+    "zehntausenden": 20000,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+}
+_MULTIPLIERS: dict[str, int] = {"tausend": 1000, "million": 1_000_000, "millionen": 1_000_000}
+_APPROX = (
+    "über",
+    "mehr als",
+    "mindestens",
+    "rund",
+    "etwa",
+    "fast",
+    "knapp",
+    "bis zu",
+    "more than",
+    "at least",
+)
+
+_NUMBER = r"\d{1,3}(?:[.\u202f ]\d{3})+|\d+(?:,\d+)?"
+_WORD_NUMBER = "|".join(sorted(list(_NUMBER_WORDS) + list(_VAGUE), key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"(?P<approx>(?:{'|'.join(_APPROX)})\s+)?(?P<num>{_NUMBER}|\b(?:{_WORD_NUMBER})\b)"
+    rf"(?:\s+(?P<mult>tausend|Millionen?))?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\wäöüÄÖÜß-]+")
+
+#: Stems of the word after (or near) a number that say what is counted.
+_NOUN_KINDS: tuple[tuple[str, CountKind], ...] = (
+    ("tote", "killed"),
+    ("toten", "killed"),
+    ("todesopfer", "killed"),
+    ("getötet", "killed"),
+    ("dead", "killed"),
+    ("killed", "killed"),
+    ("verletzt", "injured"),
+    ("verwundet", "injured"),
+    ("injured", "injured"),
+    ("wounded", "injured"),
+    ("festnahme", "arrested"),
+    ("festgenommen", "arrested"),
+    ("verhaftet", "arrested"),
+    ("inhaftiert", "arrested"),
+    ("arrest", "arrested"),
+    ("detained", "arrested"),
+    ("truppe", "troops"),
+    ("soldat", "troops"),
+    ("friedenssoldat", "troops"),
+    ("friedenstruppe", "troops"),
+    ("einheit", "troops"),
+    ("kämpfer", "troops"),
+    ("fallschirmjäger", "troops"),
+    ("troops", "troops"),
+    ("soldiers", "troops"),
+)
+#: Participles that turn "<n> <group>" into a casualty count ("18 Sicherheitskräfte getötet").
+_PARTICIPLES: tuple[tuple[str, CountKind], ...] = (
+    ("getötet", "killed"),
+    ("ums leben", "killed"),
+    ("starben", "killed"),
+    ("verletzt", "injured"),
+    ("verwundet", "injured"),
+    ("festgenommen", "arrested"),
+    ("verhaftet", "arrested"),
+    ("killed", "killed"),
+    ("injured", "injured"),
+    ("wounded", "injured"),
+    ("arrested", "arrested"),
+)
+
+
+@dataclass(frozen=True)
+class Count:
+    """One counted quantity; ``group`` is who was counted ("Sicherheitskräfte")."""
+
+    kind: CountKind
+    value: int
+    start: int
+    end: int
+    group: str | None = None
+    approximate: bool = False
+
+
+def _value(number: str, multiplier: str | None) -> tuple[int, bool] | None:
+    lowered = number.lower()
+    if lowered in _VAGUE:
+        return _VAGUE[lowered], True
+    if lowered in _NUMBER_WORDS:
+        value = _NUMBER_WORDS[lowered]
+    else:
+        digits = re.sub(r"[.\u202f ]", "", number)
+        if "," in digits:
+            value_float = float(digits.replace(",", "."))
+            value = int(value_float * _MULTIPLIERS.get((multiplier or "").lower(), 1))
+            return value, False
+        value = int(digits)
+    return value * _MULTIPLIERS.get((multiplier or "").lower(), 1), False
+
+
+def _kind_of(word: str) -> CountKind | None:
+    lowered = word.lower()
+    for stem, kind in _NOUN_KINDS:
+        if stem in lowered:
+            return kind
+    return None
+
+
+def _participle_after(text: str, position: int, limit: int = 40) -> CountKind | None:
+    window = text[position : position + limit].lower()
+    cut = re.search(r"[,;:.]| und \d| und (?:" + "|".join(_NUMBER_WORDS) + r")\b", window)
+    if cut:
+        window = window[: cut.start()]
+    for stem, kind in _PARTICIPLES:
+        if stem in window:
+            return kind
+    return None
+
+
+def find_counts(text: str) -> list[Count]:
+    """All casualty, arrest and troop counts in ``text``, in order."""
+    counts: list[Count] = []
+    last_group: str | None = None
+    for match in _QUANTITY.finditer(text):
+        before = text[max(0, match.start() - 1) : match.start()]
+        after_text = text[match.end() :]
+        if before in {".", ":"} and match.group("num").isdigit() and len(match.group("num")) <= 2:
+            continue  # a date or time ("21.11.", "13:00")
+        if re.match(
+            r"\.\s*(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+            r"November|Dezember)|\s*(?:%|Prozent|Uhr|Jahre?n?\b|km|Kilometer)",
+            after_text,
+        ):
+            continue
+        parsed = _value(match.group("num"), match.group("mult"))
+        if parsed is None:
+            continue
+        value, vague = parsed
+        approximate = vague or bool(match.group("approx"))
+        words = list(_WORD.finditer(after_text[:60]))
+        noun = words[0].group() if words else ""
+        noun_end = match.end() + (words[0].end() if words else 0)
+        participle = _participle_after(text, noun_end)
+        noun_kind = _kind_of(noun) if noun else None
+        if noun and noun[0].isupper() and participle and noun_kind not in ("killed", "injured", "arrested"):
+            counts.append(Count(participle, value, match.start(), noun_end, noun, approximate))
+            last_group = noun
+        elif noun_kind is not None:
+            group = noun if noun_kind == "troops" else (last_group if noun.islower() else None)
+            counts.append(Count(noun_kind, value, match.start(), noun_end, group, approximate))
+        elif participle is not None and (not noun or noun.islower()):
+            # "18 Sicherheitskräfte getötet und 748 verletzt": the group carries over
+            counts.append(Count(participle, value, match.start(), match.end(), last_group, approximate))
+    return counts
