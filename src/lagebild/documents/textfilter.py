@@ -171,13 +171,13 @@ def _select(candidates: list[_Line], result: FilteredText, language: str | None)
     """Pick the title and the paragraphs among lines that passed the furniture checks."""
     prose = [is_prose(line.text, language) for line in candidates]
     start = 0
-    if candidates and len(_WORD.findall(candidates[0].text)) <= _MAX_TITLE_WORDS:
-        result.title = candidates[0].text.rstrip(" .")
+    if candidates and _looks_like_title(candidates[0].text):
+        result.title = candidates[0].text
         start = 1
     blocks: dict[int, list[str]] = {}
     for index in range(start, len(candidates)):
         line = candidates[index]
-        if result.title and line.text.rstrip(" .").casefold() == result.title.casefold():
+        if result.title and line.text.casefold() == result.title.casefold():
             result.dropped.append((line.text, "repeated title"))
             continue
         if not prose[index]:
@@ -187,6 +187,11 @@ def _select(candidates: list[_Line], result: FilteredText, language: str | None)
                 continue
         blocks.setdefault(line.block, []).append(line.text)
     result.blocks = list(blocks.values())
+
+
+def _looks_like_title(line: str) -> bool:
+    """Headlines are short and do not end in a full stop."""
+    return len(_WORD.findall(line)) <= _MAX_TITLE_WORDS and not line.endswith(".")
 
 
 def _short_line_reason(candidates: list[_Line], prose: list[bool], index: int) -> str | None:
