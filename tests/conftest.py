@@ -32,3 +32,36 @@ def store(tmp_path: Path) -> Iterator:
     opened = open_store(str(tmp_path / "test.db"))
     yield opened
     opened.close()
+
+
+def _fresh_postgres_url(base: str) -> str:
+    """A new, empty database on the test server, so each test starts clean."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
+    """The same store tests on SQLite and on a real PostgreSQL server (skipped without one)."""
+    from lagebild.store import open_store
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        base = os.environ.get("LAGEBILD_TEST_PG_URL")
+        if not base:
+            pytest.skip(
+                "no PostgreSQL server: set LAGEBILD_TEST_PG_URL (source scripts/start_test_postgres.sh)"
+            )
+        url = _fresh_postgres_url(base)
+    opened = open_store(url)
+    yield opened
+    opened.close()

@@ -31,5 +31,6 @@ def main() -> None:
     import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
     app()
