@@ -64,6 +64,7 @@ _DAY_MONTH = (
     rf"(?<![\d.,])(?P<day>[0-3]?\d)(?:\.\s*|(?:st|nd|rd|th)?\s+(?:of\s+)?)(?P<month>{_MONTH_ANY})"
     rf"(?:,?\s*(?P<year>{_YEAR})(?![\d.,]\d)|\s+(?:{_YEAR_RELATIVE}))?"
 )
+_PERIOD_DETERMINER = rf"(?:{_alternation(lex.PERIOD_OFFSETS)})(?:en|em|er|es|e)?"  # German inflection
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|de|ru|kz)/\S*", re.I)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _WORD = re.compile(r"[\w']+")
@@ -189,7 +190,7 @@ def _shift(anchor: Anchor, unit: str, amount: int, qualifier: str | None = None)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    left = max(text.rfind(mark, 0, start) for mark in ".!?\n") + 1
     right_match = _SENTENCE_END.search(text, end)
     return text[left : right_match.start() if right_match else len(text)]
 
@@ -402,13 +403,20 @@ def _on_year_range(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
 
 
 def _on_decade(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
-    return [_Spec(*match.span(), _constant(_Norm((match["d1"] or match["d2"])[:3], "decade")))]
+    return [_Spec(*match.span("expr"), _constant(_Norm((match["d1"] or match["d2"])[:3], "decade")))]
+
+
+def _starts_clause(text: str, match: re.Match[str]) -> bool:
+    """The match opens a sentence and a lower-case word (a verb) follows it."""
+    before = text[: match.start()].rstrip()
+    following = text[match.end() :].split(maxsplit=1)
+    return (not before or before[-1] in '.!?:"„“') and bool(following) and following[0][:1].islower()
 
 
 def _on_relative_day(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     word = match["w"]
-    if word.casefold() == "morgen" and not word.islower():
-        return None  # "Morgen" is also the noun "morning"
+    if word.casefold() == "morgen" and not word.islower() and not _starts_clause(ctx.text, match):
+        return None  # "Morgen" is also the noun "morning" ("am Morgen")
     offset = lex.RELATIVE_DAYS[word.casefold()]
     return [_Spec(*match.span(), lambda c: _shift(c.anchor, "day", offset))]
 
@@ -602,7 +610,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"^[ \t]*(?P<year>{_YEAR})[ \t]*$", re.MULTILINE), _on_year),
     (
         re.compile(
-            r"\b(?:(?:in\s+)?den\s+)?(?P<d1>(?:19|20)\d0)er(?:\s*-?\s*Jahren?)?\b|\b(?:the\s+)?(?P<d2>(?:19|20)\d0)s\b",
+            r"(?<![\d.,])(?P<expr>(?P<d1>(?:19|20)\d0)er(?:\s*-?\s*Jahren?)?\b|(?P<d2>(?:19|20)\d0)s\b)",
             _FLAGS,
         ),
         _on_decade,
@@ -628,7 +636,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     (
         re.compile(
             rf"(?:\b(?:im|in|am|on)\s+)?(?P<expr>(?:(?P<q>{_QUALIFIER})\s+(?:(?:der|des|of\s+the|of)\s+)?)?"
-            rf"(?:(?P<det>\w+)\s+)?\b(?P<unit>{_alternation(lex.PERIOD_NOUNS)}))\b",
+            rf"(?:(?P<det>{_PERIOD_DETERMINER})\s+)?\b(?P<unit>{_alternation(lex.PERIOD_NOUNS)}))\b",
             _FLAGS,
         ),
         _on_period,
