@@ -55,7 +55,9 @@ class Ingestor:
         self.near = NearDuplicateIndex()
         with store.read_session() as session:
             for doc_id, signature in session.execute(
-                select(DocumentRow.id, DocumentRow.minhash).where(DocumentRow.minhash.is_not(None))
+                select(DocumentRow.id, DocumentRow.minhash).where(
+                    DocumentRow.minhash.is_not(None), DocumentRow.duplicate_kind.is_distinct_from("exact")
+                )
             ):
                 self.near.add_signature(doc_id, signature)
 
@@ -84,7 +86,8 @@ class Ingestor:
         if outcome is None or outcome.status == "known":
             summary.known += 1
             return
-        self.near.add_signature(outcome.document_id, processed.minhash)
+        if processed.document.duplicate_kind != "exact":  # its twin already stands for its text
+            self.near.add_signature(outcome.document_id, processed.minhash)
         summary.document_ids.append(outcome.document_id)
         if outcome.status == "duplicate":
             summary.duplicate += 1
