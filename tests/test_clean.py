@@ -224,3 +224,37 @@ def test_raw_sha256_is_of_the_input_bytes() -> None:
 
     data = TEXT.encode("cp1252")
     assert build_document(RawDocument(data, "t")).raw_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_text_labelled_html_without_tags_goes_through_the_line_filter() -> None:
+    document = build_document(RawDocument(TEXT.encode(), "record", "text/html"))
+    assert document.text == TEXT
+
+
+OTHER_SITE_DUMP = """Menü
+Suche
+Bahnstreik trifft Pendler im ganzen Land
+Von Anna Muster
+13.03.2024
+Teilen
+Foto: dpa / Picture Alliance
+Die Gewerkschaft der Lokführer hat ihre Mitglieder erneut zu einem bundesweiten Streik aufgerufen. Im Fernverkehr fallen nach Angaben der Bahn rund achtzig Prozent der Verbindungen aus.
+Pendler müssen sich auch im Regionalverkehr auf erhebliche Einschränkungen einstellen, teilte das Unternehmen am Morgen mit.
+Wie es weitergeht
+Die Tarifparteien wollen in der kommenden Woche wieder verhandeln, ein Termin steht aber noch nicht fest.
+12
+Newsletter
+Mehr zum Thema
+Streikrecht: Was Reisende jetzt wissen müssen
+"""
+
+
+def test_line_filter_generalises_to_another_site_layout() -> None:
+    document = build_document(RawDocument(OTHER_SITE_DUMP.encode(), "other.txt", "text/plain"))
+    assert document.title == "Bahnstreik trifft Pendler im ganzen Land"
+    assert document.author == "Anna Muster"
+    assert (document.published, document.published_precision) == ("2024-03-13", "day")
+    assert "Wie es weitergeht\nDie Tarifparteien wollen" in document.text
+    assert "teilte das Unternehmen am Morgen mit." in document.text
+    for boilerplate in ["Menü", "Suche", "Teilen", "Foto:", "\n12", "Newsletter", "Streikrecht"]:
+        assert boilerplate not in document.text

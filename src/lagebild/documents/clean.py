@@ -28,6 +28,7 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "executable"),
 )
 _HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|head|body|article|div|p)[\s>]", re.IGNORECASE)
+_ANY_TAG = re.compile(rb"<[a-zA-Z!/][^>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.02
 _LEAD_CHARS = 1200
@@ -42,9 +43,10 @@ class ExtractionError(LagebildError, ValueError):
 
 
 def _is_html(raw: RawDocument) -> bool:
+    """HTML by media type (when the bytes have any tag at all) or by sniffing the start."""
     media_type = (raw.media_type or "").casefold()
     if "html" in media_type:
-        return True
+        return _ANY_TAG.search(raw.data) is not None
     if media_type.startswith("text/plain"):
         return False
     return _HTML_SNIFF.search(raw.data[:2048]) is not None
