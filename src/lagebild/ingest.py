@@ -71,7 +71,7 @@ class Ingestor:
             self._fail(summary, raw.source, reason)
             return
         except Exception as error:  # a bug must not sink the batch: report, count, go on
-            LOGGER.exception("unexpected error on %s", raw.source)
+            LOGGER.debug("unexpected error on %s", raw.source, exc_info=True)
             self._fail(summary, raw.source, f"internal error ({type(error).__name__}: {error})")
             return
         if processed is None:
