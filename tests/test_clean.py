@@ -258,3 +258,14 @@ def test_line_filter_generalises_to_another_site_layout() -> None:
     assert "teilte das Unternehmen am Morgen mit." in document.text
     for boilerplate in ["Menü", "Suche", "Teilen", "Foto:", "\n12", "Newsletter", "Streikrecht"]:
         assert boilerplate not in document.text
+
+
+def test_prose_that_mentions_furniture_words_is_kept() -> None:
+    lines = [
+        "Streit um Gebühren",
+        "Der Verlag kündigte an, seinen Newsletter künftig nur noch gegen Gebühr zu verschicken.",
+        "Die Preise stiegen im Januar um 5 / 6 Prozent, sagte die Ministerin.",
+        "Das berichtete am Abend unter Berufung auf Kreise der Regierung in Berlin die Agentur dpa",
+    ]
+    document = build_document(RawDocument("\n".join(lines).encode(), "t.txt", "text/plain"))
+    assert document.text == "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])

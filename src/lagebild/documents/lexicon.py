@@ -38,6 +38,7 @@ WIDGET_LINES: frozenset[str] = frozenset(
         # subscription, sharing and navigation buttons
         "abonnieren",
         "jetzt abonnieren",
+        "newsletter",
         "subscribe",
         "teilen",
         "share",
@@ -71,7 +72,8 @@ WIDGET_LINES: frozenset[str] = frozenset(
 # Lines that open the page's trailer: everything from here on is author box, related
 # articles or site footer.  Matched against the whole line.
 TRAILER_LINES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^about (the )?(author|admin|\w+)$", _I),  # WordPress author box "About admin"
+    re.compile(r"^about (the )?(author|admin|editor)$", _I),  # WordPress author box "About admin"
+    re.compile(r"^About [a-z0-9_.-]+$"),  # "About <username>" (lower-case login name)
     re.compile(r"^über (den|die) autor(in)?$", _I),
     re.compile(r"^(check also|see also|related (posts|articles|stories)|you may also like)$", _I),
     re.compile(r"^(das könnte sie auch interessieren|mehr zum thema|weitere artikel|ähnliche artikel)$", _I),
@@ -97,7 +99,9 @@ FORM_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(schreiben sie einen kommentar|kommentar (schreiben|verfassen))", _I),
     re.compile(r"оставьте комментарий", _I),
     # newsletter, subscription and sharing prompts
-    re.compile(r"\b(newsletter|abonnieren sie|jetzt abonnieren|subscribe to our)\b", _I),
+    re.compile(r"\b(abonnieren|bestellen) sie (jetzt )?(unseren|den|unsere)\b", _I),
+    re.compile(r"\bnewsletter (abonnieren|bestellen|anmelden)\b", _I),
+    re.compile(r"\b(subscribe to|sign up for) our\b", _I),
     re.compile(r"\bteilen sie (diesen|den) artikel\b", _I),
     re.compile(r"\b(share this|share on (facebook|twitter|x))\b", _I),
     # cookie and consent banners
@@ -116,7 +120,8 @@ CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"^(titelbild|titelfoto|aufmacherbild|beitragsbild|rahmen|video|screenshot|symbolbild)\s*:", _I
     ),
     re.compile(r"\bzur bilddatenbank\b", _I),
-    re.compile(r"\b(getty images|picture alliance|dpa|afp|reuters|ap photo|imago)\s*$", _I),
+    # agency credit after a separator: "... / dpa", "© Getty Images"
+    re.compile(r"[/|©]\s*(getty images|picture alliance|dpa|afp|reuters|ap photo|imago)\s*$", _I),
 )
 
 # An embedded teaser's caption followed by outlet credit: "<caption> - SNA, 1920, 07.01.2022"
@@ -127,7 +132,7 @@ CAPTION_CREDIT = re.compile(
 
 # An image caption that ends in its source: "Soldaten auf der Straße / CSTO".  Only short
 # lines without a sentence inside qualify; the source is at most five words.
-CAPTION_SOURCE = re.compile(r"^(?P<caption>.{3,200}?)\s/\s(?P<source>[^/.!?]{2,60})$")
+CAPTION_SOURCE = re.compile(r"^(?P<caption>.{3,200}?)\s/\s(?P<source>[A-ZÄÖÜА-ЯЁ][^/.!?]{1,60})$")
 
 # Tweet embeds: attribution line "— Name (@handle) 13. Januar 2022" and trailing links.
 TWEET_ATTRIBUTION = re.compile(r"^[-–—]\s*.{1,80}\(@\w{1,30}\)\s*.{0,40}\d{4}\s*$")
