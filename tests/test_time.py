@@ -44,6 +44,8 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
     ("Die Annexion erfolgte im Jahr 2014.", None, [("2014", "2014")]),
     ("Er regiert seit 2014, 2022 Soldaten wurden verlegt.", "2022-05-01", [("seit 2014", "2014")]),
     ("Die 1990er Jahre waren ruhig.", None, [("1990er Jahre", "199")]),
+    ("Tokajew ist seit März 2019 Präsident.", "2022-01-07", [("seit März 2019", "2019-03")]),
+    ("Unruhen. 1991 erklärte es seine Unabhängigkeit.", None, [("1991", "1991")]),
     # dates without year
     ("Am 21. November griff die Armee an.", None, [("21. November", "XXXX-11-21")]),
     ("Am 21. November griff die Armee an.", "2024-11-22", [("21. November", "2024-11-21")]),
@@ -59,6 +61,8 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
         [("heute", "2022-01-13"), ("13. Januar dieses Jahres", "2022-01-13")],
     ),
     ("am 3. März letzten Jahres", "2022-01-13", [("3. März letzten Jahres", "2021-03-03")]),
+    ("am 3. März vergangenen Jahres", "2022-01-13", [("3. März vergangenen Jahres", "2021-03-03")]),
+    ("on 3 March next year", "2022-01-13", [("3 March next year", "2023-03-03")]),
     (
         "Angriffe am 19. und 21. November",
         "2024-11-22",
@@ -92,6 +96,8 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
     ("Im vergangenen Jahr gab es Beben.", "2023-02-10", [("vergangenen Jahr", "2022")]),
     ("Letztes Jahr war alles anders.", "2023-02-10", [("Letztes Jahr", "2022")]),
     ("Das geschah vor drei Tagen.", "2023-05-10", [("vor drei Tagen", "2023-05-07")]),
+    ("Er war vor knapp zwei Jahren dort.", "2024-05-02", [("vor knapp zwei Jahren", "2022")]),
+    ("Am Wochenende gab es Demonstrationen.", "2021-11-29", [("Wochenende", "2021-W47-WE")]),
     ("Die Wahl ist in zwei Wochen.", "2023-05-10", [("in zwei Wochen", "2023-W21")]),
     (
         "Er kam am 5. Mai an. Am Vortag war er in Berlin.",
@@ -123,6 +129,12 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
 @pytest.mark.parametrize(("text", "dct", "expected"), CASES)
 def test_values(text: str, dct: str | None, expected: list[tuple[str, str | None]]) -> None:
     assert _values(text, dct) == expected
+
+
+def test_weekday_apposition_keeps_the_stated_date(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="lagebild.nlp.time")
+    assert _values("am Freitag, dem 6. Januar", "2022-01-06") == [("Freitag, dem 6. Januar", "2022-01-06")]
+    assert "does not match" in caplog.text
 
 
 def test_offsets_point_at_the_text() -> None:

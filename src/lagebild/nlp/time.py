@@ -251,15 +251,26 @@ def _weekday_date(weekday: int, reference: date, direction: Direction) -> date:
     return reference + timedelta(days=ahead or 7)
 
 
+def _determiner_offset(word: str) -> int | None:
+    """-1, 0 or 1 for "vergangenen", "dieser", "nächste", "last" ...; None for other words."""
+    key = word.casefold()
+    if key in lex.PERIOD_OFFSETS:
+        return lex.PERIOD_OFFSETS[key]
+    return lex.PERIOD_OFFSETS.get(re.sub(r"(?:en|em|er|es|e)$", "", key))
+
+
 def _year_offset(match: re.Match[str]) -> int | None:
-    """The year offset stated by "dieses/letzten Jahres", "last year", or None."""
-    word = (match.group("yrel") or match.group("yrel_en") or "").casefold()
+    """The year offset stated by "dieses/letzten Jahres", "last year" ("des Jahres": 0), or None."""
+    word = match["yrel"] or match["yrel_en"]
     if not word:
         return None
-    return lex.PERIOD_OFFSETS.get(word.rstrip("enrs"), lex.PERIOD_OFFSETS.get(word, 0))
+    offset = _determiner_offset(word)
+    return 0 if offset is None else offset
 
 
-def _day_month_norm(day: int, month: int, year: int | None, year_offset: int | None) -> Callable:
+def _day_month_norm(
+    day: int, month: int, year: int | None, year_offset: int | None
+) -> Callable[[_Context], _Norm]:
     """Normaliser for a calendar day whose year may be missing."""
 
     def normalise(ctx: _Context) -> _Norm:
@@ -389,7 +400,8 @@ def _on_qualified_year(match: re.Match[str], ctx: _Context) -> list[_Spec] | Non
 
 
 def _on_year(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
-    """A bare year after a temporal cue ("im Jahr 2022", "seit 2014"), in brackets or on its own line."""
+    """A bare year after a temporal cue ("im Jahr 2022", "seit 2014"), in brackets, on its own line
+    or opening a sentence before a lower-case word ("1991 erklärte ...")."""
     following = ctx.text[match.end("year") : match.end("year") + 12].split()
     if following and following[0].casefold().strip(".,;:") in lex.COUNT_NOUNS:
         return None
@@ -448,19 +460,30 @@ def _on_weekday(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     return [_Spec(start, end, normalise)]
 
 
+def _weekend(ctx: _Context, direction: Direction) -> _Norm:
+    """ "am Wochenende": the weekend of the Saturday that a bare "Samstag" would name."""
+    reference = ctx.anchor.date
+    if reference is None:
+        return _approx(ctx.anchor)
+    return _Norm(_iso_week(_weekday_date(6, reference, direction)) + "-WE", "week")
+
+
 def _on_period(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     """ "vergangene Woche", "im vergangenen Jahr", "Anfang der Woche", "next month"."""
     unit = lex.PERIOD_NOUNS[match["unit"].casefold()]
     determiner = (match["det"] or "").casefold()
     if determiner in ("", "der", "des", "the"):
+        if unit == "weekend" and match["cue"] and not match["q"]:
+            start, end = match.span("expr")
+            return [_Spec(start, end, lambda c: _weekend(c, _direction(None, c, start, end)))]
         if not match["q"]:
             return None
         amount = 0
     else:
-        stem = determiner if determiner in lex.PERIOD_OFFSETS else re.sub(r"(e|en|er|es|em)$", "", determiner)
-        if stem not in lex.PERIOD_OFFSETS:
+        offset = _determiner_offset(determiner)
+        if offset is None:
             return None
-        amount = lex.PERIOD_OFFSETS[stem]
+        amount = offset
     qualifier = _qualifier(match["q"])
     return [_Spec(*match.span("expr"), lambda c: _shift(c.anchor, unit, amount, qualifier))]
 
@@ -477,7 +500,7 @@ def _on_relative_offset(match: re.Match[str], ctx: _Context) -> list[_Spec] | No
         return None
     unit = lex.UNITS[match["unit"].casefold()]
     sign = 1 if (match.groupdict().get("pre") or "").casefold() == "in" else -1
-    qualifier = "approx" if unit == "hour" else None
+    qualifier = "approx" if unit == "hour" or match.groupdict().get("approx") else None
     return [
         _Spec(
             *match.span(),
@@ -608,6 +631,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     ),
     (re.compile(rf"\((?P<year>{_YEAR})\)"), _on_year),
     (re.compile(rf"^[ \t]*(?P<year>{_YEAR})[ \t]*$", re.MULTILINE), _on_year),
+    (re.compile(rf"(?:^|(?<=[.!?]\s))(?P<year>{_YEAR})(?=\s+[a-zäöüß])", re.MULTILINE), _on_year),
     (
         re.compile(
             r"(?<![\d.,])(?P<expr>(?P<d1>(?:19|20)\d0)er(?:\s*-?\s*Jahren?)?\b|(?P<d2>(?:19|20)\d0)s\b)",
@@ -635,7 +659,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     ),
     (
         re.compile(
-            rf"(?:\b(?:im|in|am|on)\s+)?(?P<expr>(?:(?P<q>{_QUALIFIER})\s+(?:(?:der|des|of\s+the|of)\s+)?)?"
+            rf"(?:\b(?P<cue>im|in|am|on|at)\s+)?(?P<expr>(?:(?P<q>{_QUALIFIER})\s+(?:(?:der|des|of\s+the|of)\s+)?)?"
             rf"(?:(?P<det>{_PERIOD_DETERMINER})\s+)?\b(?P<unit>{_alternation(lex.PERIOD_NOUNS)}))\b",
             _FLAGS,
         ),
@@ -645,7 +669,13 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
         re.compile(rf"\b(?:im\s+|in\s+der\s+)?(?P<w>{_alternation(lex.PREVIOUS_PERIODS)})\b", _FLAGS),
         _on_previous_period,
     ),
-    (re.compile(rf"\b(?P<pre>vor|in)\s+(?P<n>{_NUMBER})\s+(?P<unit>{_UNIT})\b", _FLAGS), _on_relative_offset),
+    (
+        re.compile(
+            rf"\b(?P<pre>vor|in)\s+(?:(?P<approx>{_alternation(lex.APPROXIMATORS)})\s+)?(?P<n>{_NUMBER})\s+(?P<unit>{_UNIT})\b",
+            _FLAGS,
+        ),
+        _on_relative_offset,
+    ),
     (re.compile(rf"\b(?P<n>{_NUMBER})\s+(?P<unit>{_UNIT})\s+ago\b", _FLAGS), _on_relative_offset),
     (
         re.compile(rf"(?P<expr>\b(?P<n>{_NUMBER}|{_VAGUE})\s+(?P<unit>{_UNIT})(?:\s+lang)?)\b", _FLAGS),
@@ -666,6 +696,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
 _WEEKDAY_EXPRESSION = re.compile(
     rf"(?:\w+\s+)?(?:{_WEEKDAY})(?:{_alternation(lex.DAY_PARTS)})?", re.IGNORECASE
 )
+_WEEKDAY_NAME = re.compile(_WEEKDAY, re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r",?\s*(?:(?:dem|den|the)\s+)?", re.IGNORECASE)
 _RANGE_GAP = re.compile(r"\s*(?:bis(?:\s+zu[mr])?|-|–|to|until|through|till)\s*", re.IGNORECASE)
 _BETWEEN_GAP = re.compile(r"\s*(?:und|and)\s*", re.IGNORECASE)
@@ -676,7 +707,7 @@ _SINCE = re.compile(r"\b(?:seit|ab|since)(?:\s+(?:dem|der))?\s+$", re.IGNORECASE
 
 
 def _select(candidates: list[tuple[int, int, list[_Spec]]]) -> list[_Spec]:
-    """Keep the longest matches that do not overlap a longer one."""
+    """Keep the longest expressions that do not overlap a longer one (earlier first on ties)."""
     chosen: list[tuple[int, int, list[_Spec]]] = []
     for start, end, specs in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
         if all(end <= other_start or other_end <= start for other_start, other_end, _ in chosen):
@@ -700,7 +731,8 @@ def _combine(text: str, first: TimeExpression, second: TimeExpression) -> TimeEx
         and second.precision == "day"
         and _APPOSITION_GAP.fullmatch(gap)
     ):
-        weekday = lex.WEEKDAYS.get(first.text.split()[-1].casefold().rstrip(",")[:10])
+        named = _WEEKDAY_NAME.search(first.text)
+        weekday = lex.WEEKDAYS[named[0].casefold()] if named else None
         stated = _weekday_of(second.value)
         if weekday and stated and weekday != stated:
             logger.debug("weekday %r does not match %s", first.text, second.value)
@@ -777,7 +809,7 @@ def find_times(
                 continue
             specs = handler(match, ctx)
             if specs:
-                candidates.append((match.start(), match.end(), specs))
+                candidates.append((min(spec.start for spec in specs), max(spec.end for spec in specs), specs))
     specs = _select(candidates)
     full_date = next((spec.full_date for spec in specs if spec.full_date), None)
     if full_date is not None:

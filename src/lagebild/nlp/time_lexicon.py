@@ -147,6 +147,24 @@ NUMBER_WORDS: dict[str, int] = {
     "hundred": 100,
 }
 
+# words that make a count approximate: "vor knapp zwei Jahren"
+APPROXIMATORS: frozenset[str] = frozenset(
+    {
+        "knapp",
+        "etwa",
+        "rund",
+        "fast",
+        "gut",
+        "über",
+        "mehr als",
+        "about",
+        "almost",
+        "nearly",
+        "more than",
+        "some",
+    }
+)
+
 VAGUE_QUANTITIES: frozenset[str] = frozenset(
     {"mehrere", "einige", "wenige", "paar", "ein paar", "several", "a few", "few", "some"}
 )
