@@ -217,24 +217,25 @@ class Store:
             )
 
     def _upsert_entity(self, session: Session, mention: Mention) -> None:
+        """Materialise the mention's canonical entity (from the knowledge base when known)."""
+        from lagebild.kb import load_kb
+
         assert mention.entity_id is not None
-        self._insert_ignore(
-            session,
-            EntityRow,
-            {
-                "id": mention.entity_id,
-                "type": mention.label,
-                "name": mention.canonical_name or mention.text,
-                "names": {},
-                "aliases": [],
-                "geonames_id": mention.geonames_id,
-                "latitude": mention.latitude,
-                "longitude": mention.longitude,
-                "country": mention.country,
-                "provisional": mention.entity_id.startswith("new:"),
-            },
-            ["id"],
-        )
+        known = load_kb().get(mention.entity_id)
+        record = {
+            "id": mention.entity_id,
+            "type": known.type if known else mention.label,
+            "name": mention.canonical_name or (known.name() if known else mention.text),
+            "names": dict(known.names) if known else {},
+            "aliases": list(known.aliases) if known else [],
+            "wikidata": known.qid if known else None,
+            "geonames_id": known.geonames_id if known else mention.geonames_id,
+            "latitude": known.latitude if known else mention.latitude,
+            "longitude": known.longitude if known else mention.longitude,
+            "country": known.country if known else mention.country,
+            "provisional": known is None,
+        }
+        self._insert_ignore(session, EntityRow, record, ["id"])
 
     def _insert_ignore(self, session: Session, table: type, values: dict, keys: list[str]) -> None:
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
