@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_clean import sample
 
 from lagebild.documents import build_document
 from lagebild.documents.dates import date_from_lead, parse_date
 from lagebild.models import RawDocument
+from test_clean import sample
 
 
 @pytest.mark.parametrize(
