@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -89,6 +90,7 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
         [("Gestern", "2023-05-09"), ("vorgestern", "2023-05-08"), ("morgen", "2023-05-11")],
     ),
     ("Am Morgen war es kalt.", "2023-05-10", []),
+    ("Heute tagt der Rat.", None, [("Heute", None)]),
     ("Morgen tritt das Gesetz in Kraft.", "2020-12-31", [("Morgen", "2021-01-01")]),
     ("Vergangene Woche wurden Truppen entsandt.", "2022-03-03", [("Vergangene Woche", "2022-W08")]),
     ("Das war letzte Woche.", "2023-05-10", [("letzte Woche", "2023-W18")]),
@@ -123,6 +125,7 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
     ("Tokajew - SNA, 1920, 07.01.2022", None, [("07.01.2022", "2022-01-07")]),
     ("18 Sicherheitskräfte getötet, 100 % der Stimmen, Einheiten der 31a.", "2022-01-06", []),
     ("Quelle: https://example.com/2022/01/07/news", "2022-01-07", []),
+    ("Only 5 may attend; troops march on.", "2022-01-07", []),
 ]
 
 
@@ -135,6 +138,22 @@ def test_weekday_apposition_keeps_the_stated_date(caplog: pytest.LogCaptureFixtu
     caplog.set_level("DEBUG", logger="lagebild.nlp.time")
     assert _values("am Freitag, dem 6. Januar", "2022-01-06") == [("Freitag, dem 6. Januar", "2022-01-06")]
     assert "does not match" in caplog.text
+
+
+def test_random_token_soup_never_breaks_offsets() -> None:
+    pool = (
+        "am im seit bis zum vom und vor in den letzten nächsten Anfang Ende Mitte dem , . - – / 2022 1920 "
+        "07.01.2022 06/01/22 19. 21. 31 3 zehn drei ein Tage Wochen Jahr Jahres Januar März May Donnerstag "
+        "Freitags heute morgen Morgen Vortag Woche Wochenende dieses letzten ago last week 1990er täglich"
+    ).split()
+    rng = random.Random(8)
+    for _ in range(300):
+        text = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 25)))
+        dct = rng.choice([None, "2022-01-07", "2022-03", "2022"])
+        found = find_times(text, dct=dct)
+        for expression in found:
+            assert text[expression.start : expression.end] == expression.text
+        assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False)), text
 
 
 def test_offsets_point_at_the_text() -> None:

@@ -302,8 +302,8 @@ def _absolute(day: int, month: int, year: int, start: int, end: int) -> list[_Sp
 
 def _on_day_month(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     day, month = int(match["day"]), _month_number(match["month"])
-    if _valid_date(2000, month, day) is None:
-        return None
+    if not match["month"][0].isupper() or _valid_date(2000, month, day) is None:
+        return None  # lower case: "only 5 may attend"
     if match["year"]:
         return _absolute(day, month, int(match["year"]), *match.span())
     return [_Spec(*match.span(), _day_month_norm(day, month, None, _year_offset(match)))]
@@ -335,6 +335,8 @@ def _on_iso(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
 
 def _day_list(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     """ "19. und 21. November" (two dates) or "vom 6. bis 8. Januar" (one range)."""
+    if not match["month"][0].isupper():
+        return None
     month = _month_number(match["month"])
     year = int(match["year"]) if match["year"] else None
     offset = match.start("days")
