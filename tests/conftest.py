@@ -49,19 +49,21 @@ def _fresh_postgres_url(base: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
-    """The same store tests on SQLite and on a real PostgreSQL server (skipped without one)."""
+def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on SQLite and on a real PostgreSQL server (skipped without one)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    base = os.environ.get("LAGEBILD_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server: set LAGEBILD_TEST_PG_URL (source scripts/start_test_postgres.sh)")
+    return _fresh_postgres_url(base)
+
+
+@pytest.fixture
+def any_store(any_database_url: str) -> Iterator:
+    """The same store tests on SQLite and on PostgreSQL."""
     from lagebild.store import open_store
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-    else:
-        base = os.environ.get("LAGEBILD_TEST_PG_URL")
-        if not base:
-            pytest.skip(
-                "no PostgreSQL server: set LAGEBILD_TEST_PG_URL (source scripts/start_test_postgres.sh)"
-            )
-        url = _fresh_postgres_url(base)
-    opened = open_store(url)
+    opened = open_store(any_database_url)
     yield opened
     opened.close()
