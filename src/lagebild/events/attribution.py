@@ -44,7 +44,6 @@ REPORTING_VERBS: dict[str, str | None] = {
     "bestreiten": None,
     "hinweisen": None,
     "weisen": "hin",
-    "bekräftigen": None,
     "zitieren": None,
     "say": None,
     "tell": None,
@@ -60,7 +59,20 @@ _SOURCE_CUES = re.compile(
 _ZUFOLGE = re.compile(r"\bzufolge\b")
 _DENIAL = frozenset({"dementieren", "bestreiten", "leugnen", "deny", "zurückweisen", "dementi"})
 _HYPOTHETICAL = frozenset(
-    {"könnte", "könnten", "würde", "würden", "falls", "wenn", "sollte", "sollten", "could", "would", "if"}
+    {
+        "könnte",
+        "könnten",
+        "würde",
+        "würden",
+        "falls",
+        "falle",
+        "wenn",
+        "sollte",
+        "sollten",
+        "could",
+        "would",
+        "if",
+    }
 )
 _PLANNED = frozenset(
     {
@@ -72,7 +84,6 @@ _PLANNED = frozenset(
         "soll",
         "sollen",
         "vorhaben",
-        "bereit",
         "will",
         "plan",
         "pledge",
@@ -84,7 +95,9 @@ _PERFECT_AUX = frozenset(
     {"hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wurde", "wurden"}
 )
 _SUBJUNCTIVE_I = frozenset({"habe", "sei", "seien", "werde", "könne", "müsse", "solle", "wolle", "gebe"})
-_HEARSAY = frozenset({"gerücht", "angeblich", "mutmaßlich", "reportedly", "allegedly", "heißen"})
+_HEARSAY = frozenset({"angeblich", "mutmaßlich", "reportedly", "allegedly"})
+_RUMOUR = frozenset({"gerücht", "heißen", "rumour"})
+_PASSIVE_AUX = frozenset({"wurde", "wurden", "worden", "werden", "wird"})
 _ARTICLES = frozenset(
     {
         "der",
@@ -129,13 +142,21 @@ _FRONT_ADVERBIALS = frozenset(
         "vor",
         "bei",
         "unter",
-        "das",
-        "dies",
         "so",
         "dabei",
         "damals",
     }
 )
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A source named in the text, with the span of the words that name it."""
+
+    name: str
+    entity_id: str | None
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +167,14 @@ class Attribution:
     speaker_id: str | None = None
     quote: str | None = None
     cue: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+    @classmethod
+    def of(cls, speaker: Speaker | None, quote: str | None = None, cue: str | None = None) -> Attribution:
+        if speaker is None:
+            return cls(quote=quote, cue=cue)
+        return cls(speaker.name, speaker.entity_id, quote, cue, speaker.start, speaker.end)
 
 
 def lemma(word: str, language: str = "de") -> str:
@@ -183,20 +212,34 @@ def modality_of(sentence: str, trigger_at: int, *, quoted: bool = False, languag
     words = [w.lower() for w in _TOKEN.findall(sentence)]
     lemmas = {lemma(w, language) for w in words}
     clause_start, clause_end = clause_around(sentence, trigger_at)
-    clause_words = [w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])]
+    clause_words = {w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])}
     clause_lemmas = {lemma(w, language) for w in clause_words}
     if lemmas & _DENIAL:
         return "denied"
-    if set(clause_words) & _HYPOTHETICAL:
+    if clause_words & _HYPOTHETICAL:
         return "hypothetical"
-    future = bool(set(clause_words) & _FUTURE_AUX) and not set(clause_words) & _PERFECT_AUX
-    if future or (lemmas & _PLANNED and (clause_lemmas & _PLANNED or _governs(sentence, clause_start))):
+    future = (
+        bool(clause_words & _FUTURE_AUX)
+        and not clause_words & _PERFECT_AUX
+        and not (clause_words & {"worden", "wurde", "wurden"})
+    )
+    planned_words = (lemmas | {"bereit"} & set(words)) & _PLANNED
+    if future or (planned_words and (clause_lemmas & _PLANNED or _governs(sentence, clause_start))):
         return "planned"
-    if quoted or set(clause_words) & _SUBJUNCTIVE_I or lemmas & _HEARSAY:
+    if quoted or clause_words & _SUBJUNCTIVE_I or clause_lemmas & _HEARSAY or lemmas & _RUMOUR:
         return "reported"
-    if _SOURCE_CUES.search(sentence) or _ZUFOLGE.search(sentence) or _reporting_verb(sentence, language):
+    if _SOURCE_CUES.search(sentence) or _ZUFOLGE.search(sentence):
+        return "reported"
+    verb = reporting_verb(sentence, language)
+    if verb is not None and not (verb.start() > trigger_at and _coordinated(sentence, verb.start())):
         return "reported"
     return "asserted"
+
+
+def _coordinated(sentence: str, position: int) -> bool:
+    """Whether the word before ``position`` is "und": "führte ein Telefonat und sagte"."""
+    before = _TOKEN.findall(sentence[:position])
+    return bool(before) and before[-1].lower() in ("und", "and")
 
 
 def _governs(sentence: str, clause_start: int) -> bool:
@@ -205,7 +248,8 @@ def _governs(sentence: str, clause_start: int) -> bool:
     return any(lemma(w) in _PLANNED for w in _TOKEN.findall(before)[-3:])
 
 
-def _reporting_verb(sentence: str, language: str) -> re.Match[str] | None:
+def reporting_verb(sentence: str, language: str = "de") -> re.Match[str] | None:
+    """The first reporting verb of ``sentence`` (with its detached particle where it needs one)."""
     tokens = list(_TOKEN.finditer(sentence))
     lowered = [t.group().lower() for t in tokens]
     for index, token in enumerate(tokens):
@@ -221,11 +265,11 @@ def _reporting_verb(sentence: str, language: str) -> re.Match[str] | None:
     return None
 
 
-def _noun_phrase(text: str, start: int) -> tuple[int, int] | None:
+def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, int] | None:
     """The noun phrase that begins at ``start``: articles, adjectives, capitalised words, genitives."""
     end = start
     seen_noun = False
-    for token in _TOKEN.finditer(text, start):
+    for token in _TOKEN.finditer(text, start, limit if limit is not None else len(text)):
         gap = text[end : token.start()]
         if seen_noun and gap.strip() not in ("", "-"):
             break
@@ -241,10 +285,8 @@ def _noun_phrase(text: str, start: int) -> tuple[int, int] | None:
     return (start, end) if seen_noun else None
 
 
-def _speaker_from_span(
-    text: str, span: tuple[int, int], mentions: Sequence[Mention]
-) -> tuple[str, str | None] | None:
-    """Speaker name (and entity id) of the noun phrase at ``span``: its final name, else its text."""
+def _speaker_from_span(text: str, span: tuple[int, int], mentions: Sequence[Mention]) -> Speaker | None:
+    """Speaker of the noun phrase at ``span``: its final name, else its words without article."""
     start, end = span
     inside = [m for m in mentions if m.start >= start and m.end <= end and m.label in ("PER", "ORG", "LOC")]
     words = text[start:end].split()
@@ -254,51 +296,60 @@ def _speaker_from_span(
     if inside and inside[-1].end >= end - 1:
         last = inside[-1]
         if last.label == "PER" or last.start == start or len(words) <= 2:
-            return last.canonical_name or last.text, last.entity_id
+            return Speaker(last.canonical_name or last.text, last.entity_id, start, end)
     apposition = re.match(r"\s*,\s*", text[end:])
     if apposition:
         after = end + apposition.end()
         names = [m for m in mentions if m.start == after and m.label == "PER"]
         if names:
-            return names[0].canonical_name or names[0].text, names[0].entity_id
-    return (phrase, None) if phrase else None
+            return Speaker(names[0].canonical_name or names[0].text, names[0].entity_id, start, names[0].end)
+    if not phrase or phrase.lower() in _PRONOUNS:
+        return None
+    return Speaker(phrase, None, start, end)
 
 
 def find_speaker(
     text: str, span: tuple[int, int], mentions: Sequence[Mention], language: str = "de"
-) -> tuple[str, str | None] | None:
-    """Who ``text[span]`` attributes its content to (name, entity id), ``None`` when nobody."""
+) -> Speaker | None:
+    """Who ``text[span]`` attributes its content to, ``None`` when nobody is named."""
     start, end = span
     sentence = text[start:end]
     cue = _SOURCE_CUES.search(sentence)
     if cue:
-        phrase = _noun_phrase(text, start + cue.end())
+        phrase = _noun_phrase(text, start + cue.end(), end)
         if phrase:
             return _speaker_from_span(text, phrase, mentions)
     zufolge = _ZUFOLGE.search(sentence)
     if zufolge:
         clause_start, _ = clause_around(sentence, zufolge.start())
-        phrase = _noun_phrase(
-            text, start + clause_start + len(sentence[clause_start:]) - len(sentence[clause_start:].lstrip())
-        )
+        offset = start + clause_start + len(sentence[clause_start:]) - len(sentence[clause_start:].lstrip())
+        phrase = _noun_phrase(text, offset, end)
         if phrase:
             return _speaker_from_span(text, phrase, mentions)
-    verb = _reporting_verb(sentence, language)
+    verb = reporting_verb(sentence, language)
     if verb is None:
         return None
-    clause_start, _ = clause_around(sentence, verb.start())
+    clause_start, clause_end = clause_around(sentence, verb.start())
+    clause_words = {w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])}
+    if verb.group().lower().startswith("ge") and clause_words & _PASSIVE_AUX:
+        return None  # "Todesopfer wurden gemeldet": no one is named
     before = sentence[clause_start : verb.start()].strip()
-    first_word = before.split()[0].lower() if before else ""
-    if before and first_word not in _FRONT_ADVERBIALS:
-        if before.lower() in _PRONOUNS:
-            return None
+    before_words = before.split()
+    front_adverbial = bool(before_words) and (
+        before_words[0].lower() in _FRONT_ADVERBIALS
+        or (len(before_words) == 1 and before_words[0].lower() in ("das", "dies", "dieses"))
+    )
+    if before_words and not front_adverbial:
         offset = start + clause_start + sentence[clause_start:].index(before)
-        return _speaker_from_span(text, (offset, offset + len(before)), mentions)
+        phrase = _noun_phrase(text, offset, offset + len(before)) or (offset, offset + len(before))
+        if len(text[phrase[0] : phrase[1]].split()) <= 8:
+            return _speaker_from_span(text, phrase, mentions)
+        return None
     after = start + verb.end()
     skip = re.match(r"\s+(?:später|heute|gestern|auch|erneut|zudem|weiter)\b", text[after:end])
     if skip:
         after += skip.end()
-    phrase = _noun_phrase(text, after + len(text[after:]) - len(text[after:].lstrip()))
+    phrase = _noun_phrase(text, after + len(text[after:end]) - len(text[after:end].lstrip()), end)
     if phrase:
         return _speaker_from_span(text, phrase, mentions)
     return None
@@ -316,33 +367,43 @@ def attribute(
     start, end = sentence
     quote = next(((qs, qe) for qs, qe in quotes if qs < end and qe > start), None)
     if quote is None:
-        found = find_speaker(text, sentence, mentions, language)
-        return Attribution(*found) if found else Attribution()
+        return Attribution.of(find_speaker(text, sentence, mentions, language))
     quote_text = text[max(quote[0], start) : min(quote[1], end)].strip(' „“"”»«')
     # the speaker stands after the closing mark (", schrieb Uali") or before the opening one
-    for span in _speaker_contexts(text, quote, sentences):
+    for span, introduces in _speaker_contexts(text, quote, sentences):
         found = find_speaker(text, span, mentions, language)
+        if found is None and introduces:
+            names = [
+                m for m in mentions if span[0] <= m.start and m.end <= span[1] and m.label in ("PER", "ORG")
+            ]
+            found = (
+                Speaker(
+                    names[-1].canonical_name or names[-1].text,
+                    names[-1].entity_id,
+                    names[-1].start,
+                    names[-1].end,
+                )
+                if names
+                else None
+            )
         if found:
-            return Attribution(found[0], found[1], quote_text, "quote")
+            return Attribution.of(found, quote_text, "quote")
     return Attribution(quote=quote_text, cue="quote")
 
 
 def _speaker_contexts(
     text: str, quote: tuple[int, int], sentences: Sequence[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    contexts: list[tuple[int, int]] = []
+) -> list[tuple[tuple[int, int], bool]]:
+    """Spans that may name the speaker of ``quote``; the flag marks an introducing "X sagte:" line."""
+    contexts: list[tuple[tuple[int, int], bool]] = []
     for s_start, s_end in sentences:
         if s_start <= quote[1] < s_end and text[quote[1] + 1 : s_end].strip(" .,"):
-            contexts.append((quote[1] + 1, s_end))
+            contexts.append(((quote[1] + 1, s_end), False))
         if s_start < quote[0] <= s_end and text[s_start : quote[0] - 1].strip():
-            contexts.append((s_start, quote[0] - 1))
+            contexts.append(((s_start, quote[0] - 1), False))
     preceding = [s for s in sentences if s[1] <= quote[0]]
     if preceding:
         last = preceding[-1]
-        if text[last[0] : last[1]].rstrip().endswith(":") or text[last[1] : quote[0]].strip() in (
-            "",
-            "„",
-            '"',
-        ):
-            contexts.append(last)
+        if text[last[0] : last[1]].rstrip().endswith(":"):
+            contexts.append((last, True))
     return contexts

@@ -1,7 +1,7 @@
 """Rule-based event coding: triggers from the lexicon, arguments from mentions and times.
 
 One event per sentence and PLOVER type.  For each event: the actor and target come from
-the linked mentions of the sentence (preposition before a name decides its role), the
+the linked mentions of the sentence (the preposition before a name decides its role), the
 place from the sentence's place mentions (else the paragraph's, else the document's main
 place), the date from the sentence's time expressions (else an earlier sentence of the
 paragraph, else the publication date), modality and speaker from :mod:`attribution`,
@@ -14,14 +14,22 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 import simplemma
 from babel import Locale
 
-from lagebild.events.attribution import Attribution, attribute, clause_around, find_quotes, modality_of
+from lagebild.events.attribution import (
+    Attribution,
+    attribute,
+    clause_around,
+    find_quotes,
+    find_speaker,
+    modality_of,
+    reporting_verb,
+)
 from lagebild.events.counts import Count, find_counts
 from lagebild.events.lexicon import (
     ASSAULT_MODE_HINTS,
@@ -41,77 +49,30 @@ logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])[\"“”»]?\s+(?=[„\"»A-ZÄÖÜ0-9])|\n+")
+#: Lines that are picture credits, captions or teaser stamps rather than reporting.
+_NOT_REPORTING = re.compile(r"^(?:©|Titelbild:|Foto:|Bild:|Quelle:|Rahmen:)|\d{1,2}\.\d{1,2}\.\d{4}\s*$")
 _ARTICLE_LIKE = frozenset(
-    {
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einen",
-        "einem",
-        "einer",
-        "eines",
-        "seinem",
-        "seinen",
-        "seiner",
-        "seines",
-        "ihrem",
-        "ihren",
-        "ihrer",
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "its",
-    }
-)
+    {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "seinem",
+     "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "the", "a", "an", "his", "her", "its"}
+)  # fmt: skip
 _PLACE_PREPS = frozenset(
-    {
-        "in",
-        "im",
-        "nach",
-        "bei",
-        "nahe",
-        "zu",
-        "zum",
-        "zur",
-        "über",
-        "durch",
-        "von",
-        "vom",
-        "aus",
-        "into",
-        "at",
-        "near",
-        "from",
-        "to",
-    }
-)
+    {"in", "im", "nach", "bei", "nahe", "zu", "zum", "zur", "über", "durch", "von", "vom", "aus", "into", "at",
+     "near", "from", "to"}
+)  # fmt: skip
 _TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "on", "against", "with"})
-_LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "at", "near"})
+_LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "nach", "at", "near", "into"})
+_GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über"})
+_PASSIVE_AUX = frozenset({"wurde", "wurden", "worden", "werden"})
 _PRONOUN_SUBJECTS = frozenset({"er", "sie", "he", "she"})
 _OBJECT_TYPES = frozenset(
-    {
-        "REQUEST",
-        "ACCUSE",
-        "SUPPORT",
-        "CONSULT",
-        "SANCTION",
-        "THREATEN",
-        "COERCE",
-        "ASSAULT",
-        "DEMAND",
-        "DISAPPROVE",
-        "REJECT",
-        "AID",
-        "CONCEDE",
-    }
+    {"REQUEST", "ACCUSE", "SUPPORT", "CONSULT", "SANCTION", "THREATEN", "COERCE", "ASSAULT", "DEMAND",
+     "DISAPPROVE", "REJECT", "AID", "CONCEDE", "FIGHT"}
+)  # fmt: skip
+_PATIENT_TYPES = frozenset({"ASSAULT", "COERCE", "CONCEDE", "SANCTION"})
+_PARTY_ROLES = frozenset(
+    {"state forces", "alliance forces", "protesters", "rioters", "armed group", "government"}
 )
+_PROTEST_ROLES = frozenset({"protesters", "rioters", "armed group", None})
 _COUNT_TYPES = {
     "killed": ("ASSAULT", "FIGHT", "PROTEST"),
     "injured": ("ASSAULT", "FIGHT", "PROTEST"),
@@ -119,6 +80,7 @@ _COUNT_TYPES = {
     "troops": ("MOBILIZE", "RETREAT"),
 }
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
+_NEGATIONS_AFTER = frozenset({"weder", "kein", "keine", "keinen", "keiner", "nicht", "neither", "no"})
 
 
 @dataclass(frozen=True)
@@ -127,7 +89,7 @@ class _Token:
     end: int
     text: str
     lower: str
-    lemma: str
+    forms: tuple[str, ...]  # lemma, lower-case word, compound head
 
 
 @dataclass(frozen=True)
@@ -140,6 +102,7 @@ class _Party:
     entity_id: str | None
     role: str | None
     is_place: bool
+    is_entity: bool = True
 
 
 @lru_cache(maxsize=65536)
@@ -148,7 +111,7 @@ def _lemma(word: str, language: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _country_names(language: str) -> frozenset[str]:
+def _country_names() -> frozenset[str]:
     names: set[str] = set()
     for code in ("de", "en"):
         names.update(name.casefold() for name in Locale(code).territories.values())
@@ -183,21 +146,28 @@ def _sentence_spans(analysis: Analysis) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_reporting(text: str, start: int, end: int) -> bool:
+    """False for picture credits, captions, teaser stamps and bare section headings."""
+    line = text[start:end]
+    return not _NOT_REPORTING.search(line) and len(_TOKEN.findall(line)) > 3
+
+
 def _tokens(text: str, start: int, end: int, language: str) -> list[_Token]:
-    return [
-        _Token(start + m.start(), start + m.end(), m.group(), m.group().lower(), _lemma(m.group(), language))
-        for m in _TOKEN.finditer(text[start:end])
-    ]
-
-
-def _forms(token: _Token) -> tuple[str, ...]:
-    last_part = token.lower.rsplit("-", 1)[-1]
-    return tuple(dict.fromkeys((token.lemma, token.lower, last_part, _lemma(last_part, "de"))))
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(text, start, end):
+        word = match.group()
+        lower = word.lower()
+        forms = [_lemma(word, language), lower]
+        if "-" in word:
+            head = word.rsplit("-", 1)[-1]
+            forms += [head.lower(), _lemma(head, language)]
+        tokens.append(_Token(match.start(), match.end(), word, lower, tuple(dict.fromkeys(forms))))
+    return tokens
 
 
 def _matches(trigger: Trigger, token: _Token) -> bool:
-    forms = _forms(token)
-    if any(form.startswith(trigger.exclude) for form in forms) if trigger.exclude else False:
+    forms = token.forms
+    if trigger.exclude and any(form.startswith(trigger.exclude) for form in forms):
         return False
     if trigger.match == "exact":
         return trigger.lemma in forms
@@ -216,16 +186,20 @@ def _requirements_met(trigger: Trigger, tokens: Sequence[_Token], index: int) ->
         return True
     for token in tokens:
         for stem in trigger.requires:
-            if token.lower == stem or token.lemma == stem:
-                return True
-            if len(stem) >= 4 and (stem in token.lower or stem in token.lemma):
+            if stem in token.forms or (len(stem) >= 4 and any(stem in form for form in token.forms)):
                 return True
     return False
 
 
-def _negated(tokens: Sequence[_Token], index: int) -> bool:
-    window = tokens[max(0, index - 4) : index]
-    return any(t.lower in NEGATIONS for t in window)
+def _word_before(tokens: Sequence[_Token], index: int) -> str | None:
+    """The first word before ``tokens[index]`` that is not an article or adjective."""
+    for token in reversed(tokens[max(0, index - 4) : index]):
+        if token.lower in _ARTICLE_LIKE or (
+            token.text[0].islower() and token.lower.endswith(("e", "en", "er"))
+        ):
+            continue
+        return token.lower
+    return None
 
 
 def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigger, int]]:
@@ -236,16 +210,22 @@ def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigge
             if _matches(trigger, token) and _requirements_met(trigger, tokens, index):
                 found.append((trigger, index))
     primary = [(t, i) for t, i in found if not t.secondary]
-    chosen = primary or found
     by_type: dict[str, tuple[Trigger, int]] = {}
-    for trigger, index in chosen:
-        event_type = trigger.event_type
-        if _negated(tokens, index) and event_type not in ("REJECT",):
-            if event_type != "SUPPORT":
-                continue
-            trigger = Trigger(trigger.lemma, "REJECT", "neutrality")
-            event_type = "REJECT"
-        by_type.setdefault(event_type, (trigger, index))
+    for trigger, index in primary or found:
+        token = tokens[index]
+        before = [t.lower for t in tokens[max(0, index - 4) : index]]
+        after = [t.lower for t in tokens[index + 1 : index + 3]]
+        if trigger.event_type == "SUPPORT":
+            if any(word in NEGATIONS for word in before) or any(word in _NEGATIONS_AFTER for word in after):
+                trigger = replace(trigger, event_type="REJECT", mode="neutrality")
+            elif "zur" in before[-2:] or "sinne" in before[-3:]:
+                continue  # "zur Unterstützung": a purpose, not an act of support
+        elif trigger.event_type != "REJECT" and any(word in NEGATIONS for word in before):
+            continue
+        if token.text[0].isupper() and trigger.event_type in ("PROTEST", "MOBILIZE"):
+            if _word_before(tokens, index) in _GOVERNING_PREPS:
+                continue  # "für die Unruhen", "um die Entsendung": the event is only an argument
+        by_type.setdefault(trigger.event_type, (trigger, index))
     return list(by_type.values())
 
 
@@ -279,13 +259,17 @@ def _weapon(sentence: str) -> str | None:
 
 
 def _preposition_before(text: str, start: int, floor: int) -> str | None:
-    """The preposition that governs a name at ``start``, skipping articles and adjectives."""
+    """The preposition that governs a name at ``start``, skipping articles, adjectives and one noun."""
     words = _TOKEN.findall(text[floor:start])
-    for word in reversed(words[-4:]):
+    nouns_skipped = 0
+    for word in reversed(words[-5:]):
         lowered = word.lower()
         if lowered in _PLACE_PREPS or lowered in _TARGET_PREPS:
             return lowered
         if lowered in _ARTICLE_LIKE or (word[0].islower() and lowered.endswith(("e", "en", "er", "es"))):
+            continue
+        if word[0].isupper() and nouns_skipped == 0 and words.index(word) > 0:
+            nouns_skipped += 1
             continue
         return None
     return None
@@ -304,9 +288,18 @@ def _is_place(mention: Mention) -> bool:
     return mention.label == "LOC" or mention.latitude is not None
 
 
-def _is_country(mention: Mention, language: str) -> bool:
-    name = (mention.canonical_name or mention.text).casefold()
-    return name in _country_names(language) or mention.text.casefold() in _country_names(language)
+def _is_country(mention: Mention) -> bool:
+    names = _country_names()
+    return (mention.canonical_name or mention.text).casefold() in names or mention.text.casefold() in names
+
+
+def _followed_by_entity(text: str, end: int, parties: Sequence[_Party]) -> _Party | None:
+    """An entity right after ``end``, directly or as a genitive or "aus" phrase ("Truppen Armeniens")."""
+    gap = re.match(r"\s+(?:(?:der|des|aus|von)\s+)?(?:\w+\s+)?", text[end : end + 40])
+    for party in parties:
+        if party.is_entity and end < party.start <= end + (gap.end() if gap else 1) + 1:
+            return party
+    return None
 
 
 def _parties(
@@ -330,44 +323,58 @@ def _parties(
         for m in mentions
         if start <= m.start and m.end <= end and m.label in ("PER", "ORG", "LOC")
     ]
-    covered = [(p.start, p.end) for p in parties]
+    names = list(parties)
     for index, token in enumerate(tokens[:-1]):
         stem = next((s for s in DEMONYMS if token.lower.startswith(s)), None)
         following = tokens[index + 1]
         if stem is None or not any(noun in following.lower for noun in INSTITUTION_NOUNS):
             continue
-        if any(s <= token.start < e for s, e in covered):
+        if any(p.start <= token.start < p.end for p in names):
             continue
+        person = _followed_by_entity(text, following.end, names)
+        if person is not None and person.start - following.end <= 2:
+            continue  # "der türkische Präsident Erdoğan": the name stands for the actor
         country = DEMONYMS[stem]
         role = _role_of(text, following.start, following.end)
         parties.append(
             _Party(token.start, following.end, country, known.get(country.casefold()), role, False)
         )
     for token in tokens:
-        if any(s <= token.start < e for s, e in covered) or not token.text[0].isupper():
+        if not token.text[0].isupper() or any(p.start <= token.start < p.end for p in parties):
             continue
         role = next((r for s, r in ROLE_NOUNS if token.lower.startswith(s) or token.lower.endswith(s)), None)
-        if role in ("state forces", "alliance forces", "protesters", "rioters", "armed group") and not any(
-            p.start <= token.start < p.end for p in parties
-        ):
-            parties.append(_Party(token.start, token.end, token.text, None, role, False))
+        if role not in _PARTY_ROLES or _followed_by_entity(text, token.end, parties) is not None:
+            continue
+        parties.append(_Party(token.start, token.end, token.text, None, role, False, is_entity=False))
     return sorted(parties, key=lambda p: p.start)
+
+
+def _is_passive(tokens: Sequence[_Token], trigger: _Token) -> bool:
+    return trigger.text[0].islower() and any(t.lower in _PASSIVE_AUX for t in tokens)
 
 
 def _actor_and_target(
     text: str,
-    clause_floor: int,
+    sentence_start: int,
     parties: Sequence[_Party],
-    trigger_at: int,
+    trigger: _Token,
+    tokens: Sequence[_Token],
     event_type: str,
-    speaker: str | None,
+    attribution: Attribution,
 ) -> tuple[_Party | None, _Party | None]:
     actor: _Party | None = None
     target: _Party | None = None
+    passive_patient = event_type in _PATIENT_TYPES and _is_passive(tokens, trigger)
     for party in parties:
-        if speaker and (party.name == speaker or party.name in speaker):
+        if attribution.speaker_start is not None and attribution.speaker_end is not None:
+            if attribution.speaker_start <= party.start < attribution.speaker_end:
+                continue
+        if event_type == "PROTEST" and (party.is_place or party.role not in _PROTEST_ROLES):
             continue
-        preposition = _preposition_before(text, party.start, clause_floor)
+        preposition = _preposition_before(text, party.start, sentence_start)
+        if preposition in ("von", "vom") and 0 <= party.start - trigger.end < 30 and actor is None:
+            actor = party  # "die Aufforderung von Präsident Tokajew"
+            continue
         if preposition in _TARGET_PREPS:
             if target is None and (event_type in _OBJECT_TYPES or preposition in ("auf", "gegen")):
                 target = party
@@ -375,36 +382,39 @@ def _actor_and_target(
         if preposition == "aus" and event_type == "MOBILIZE" and actor is None:
             actor = party
             continue
-        if preposition in _PLACE_PREPS or (party.is_place and preposition in _LOCATIVE):
+        if preposition in _PLACE_PREPS:
             continue
-        if actor is None:
+        if passive_patient and target is None:
+            target = party
+        elif actor is None and not passive_patient:
             actor = party
-        elif (
-            target is None
-            and event_type in _OBJECT_TYPES
-            and party.start > trigger_at
-            and party.name != actor.name
-        ):
+        elif target is None and event_type in _OBJECT_TYPES and party.name != actor.name if actor else False:
             target = party
     return actor, target
 
 
+def _place_rank(
+    mention: Mention, text: str, floor: int, trigger_at: int, actor: _Party | None
+) -> tuple[int, int] | None:
+    preposition = _preposition_before(text, mention.start, floor)
+    if preposition in _LOCATIVE:
+        return 0, abs(mention.start - trigger_at)
+    if preposition is None and not (actor and actor.start == mention.start):
+        return 1, abs(mention.start - trigger_at)
+    return None
+
+
 def _pick_place(
-    mentions: Sequence[Mention], start: int, end: int, text: str, language: str
-) -> Mention | None:
-    places = [m for m in mentions if start <= m.start and m.end <= end and _is_place(m)]
-    if not places:
-        return None
-
-    def rank(mention: Mention) -> tuple[int, int, int]:
-        preposition = _preposition_before(text, mention.start, start)
-        return (
-            0 if preposition in _LOCATIVE else 1,
-            1 if _is_country(mention, language) else 0,
-            mention.start,
-        )
-
-    return min(places, key=rank)
+    mentions: Sequence[Mention], span: tuple[int, int], text: str, trigger_at: int, actor: _Party | None,
+    *, locative_only: bool = False,
+) -> Mention | None:  # fmt: skip
+    ranked = []
+    for mention in mentions:
+        if span[0] <= mention.start and mention.end <= span[1] and _is_place(mention):
+            rank = _place_rank(mention, text, span[0], trigger_at, actor)
+            if rank is not None and (rank[0] == 0 or not locative_only):
+                ranked.append((rank, mention))
+    return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
 
 
 def _time_values(times: Sequence[TimeExpression], start: int, end: int) -> list[TimeExpression]:
@@ -435,6 +445,31 @@ def _date_end(date_value: str | None, times: Sequence[TimeExpression], start: in
     return None
 
 
+def _cataphoric_speaker(
+    text: str, following: tuple[int, int] | None, mentions: Sequence[Mention], language: str
+) -> Attribution | None:
+    """The speaker of "Das verkündete X am Donnerstag." for the sentence before it."""
+    if following is None:
+        return None
+    sentence = text[following[0] : following[1]]
+    if not re.match(r"(?:Das|Dies|Dieses)\s+\w+", sentence):
+        return None
+    verb = reporting_verb(sentence, language)
+    if verb is None or len(_TOKEN.findall(sentence[: verb.start()])) != 1:
+        return None
+    speaker = find_speaker(text, following, mentions, language)
+    return Attribution.of(speaker) if speaker else None
+
+
+@dataclass
+class _Context:
+    """What earlier sentences leave for later ones: the date, the last person, the last speaker."""
+
+    date: tuple[str, TimePrecision, int] | None = None
+    person: _Party | None = None
+    speaker: tuple[Attribution, int] | None = None
+
+
 def extract_events(analysis: Analysis) -> list[Event]:
     """Code every event the text of ``analysis`` reports, with its evidence sentence."""
     text = analysis.text
@@ -455,49 +490,37 @@ def extract_events(analysis: Analysis) -> list[Event]:
         ),
         None,
     )
-    published, published_precision = _publication_date(analysis.published)
-    paragraph_of = [text.count("\n\n", 0, s) + text.count("\n", 0, s) for s, _ in sentences]
+    published = _publication_date(analysis.published)
+    paragraph_of = [text.count("\n", 0, s) for s, _ in sentences]
     events: list[Event] = []
-    carried_date: tuple[str, TimePrecision, int] | None = None
-    last_person: _Party | None = None
+    context = _Context()
     for number, (start, end) in enumerate(sentences):
-        sentence = text[start:end]
         tokens = _tokens(text, start, end, language)
         dated = _time_values(analysis.times, start, end)
-        triggers = _find_triggers(tokens, language) if tokens else []
+        triggers = _find_triggers(tokens, language) if _is_reporting(text, start, end) else []
         parties = _parties(text, start, end, mentions, tokens, known)
+        attribution = attribute(text, (start, end), mentions, quotes, sentences, language)
         if triggers:
-            attribution = attribute(text, (start, end), mentions, quotes, sentences, language)
-            counts = find_counts(sentence)
+            if attribution.speaker is None:
+                following = sentences[number + 1] if number + 1 < len(sentences) else None
+                attribution = _cataphoric_speaker(text, following, mentions, language) or attribution
+            if attribution.speaker is None and context.speaker and context.speaker[1] == paragraph_of[number]:
+                if modality_of(text[start:end], 0, language=language) == "reported":
+                    attribution = replace(context.speaker[0], speaker_start=None, speaker_end=None)
+            counts = find_counts(text[start:end])
             for trigger, index in triggers:
-                events.append(
-                    _build_event(
-                        analysis,
-                        trigger,
-                        tokens[index],
-                        (start, end),
-                        tokens,
-                        parties,
-                        attribution,
-                        counts,
-                        dated,
-                        carried_date,
-                        number,
-                        paragraph_of,
-                        sentences,
-                        mentions,
-                        main_place,
-                        (published, published_precision),
-                        last_person,
-                        language,
-                    )
-                )
+                event = _build_event(
+                    analysis, trigger, tokens[index], (start, end), tokens, parties, attribution, counts, dated,
+                    context, number, paragraph_of, sentences, mentions, main_place, published,
+                )  # fmt: skip
+                events.append(event)
         if dated:
-            best = dated[0]
-            carried_date = (best.value or "", best.precision, paragraph_of[number])
-        people = [p for p in parties if p.entity_id or p.role == "government"]
+            context.date = (dated[0].value or "", dated[0].precision, paragraph_of[number])
+        people = [p for p in parties if p.is_entity and not p.is_place]
         if people:
-            last_person = people[0]
+            context.person = people[0]
+        if attribution.speaker:
+            context.speaker = (attribution, paragraph_of[number])
     logger.debug("coded %d events in %d sentences", len(events), len(sentences))
     return events
 
@@ -512,15 +535,13 @@ def _build_event(
     attribution: Attribution,
     counts: Sequence[Count],
     dated: Sequence[TimeExpression],
-    carried_date: tuple[str, TimePrecision, int] | None,
+    context: _Context,
     number: int,
     paragraph_of: Sequence[int],
     sentences: Sequence[tuple[int, int]],
     mentions: Sequence[Mention],
     main_place: Mention | None,
     published: tuple[str | None, TimePrecision],
-    last_person: _Party | None,
-    language: str,
 ) -> Event:
     text = analysis.text
     start, end = span
@@ -531,21 +552,21 @@ def _build_event(
     confidence = 0.55 if not trigger.secondary else 0.35
 
     clause_start, _ = clause_around(sentence, token.start - start)
-    actor, target = _actor_and_target(text, start, parties, token.start, event_type, attribution.speaker)
-    if actor is None and last_person is not None:
+    actor, target = _actor_and_target(text, start, parties, token, tokens, event_type, attribution)
+    if actor is None and context.person is not None:
         before = [t.lower for t in tokens if start + clause_start <= t.start < token.start]
         if any(word in _PRONOUN_SUBJECTS for word in before):
-            actor = last_person
+            actor = context.person
     if actor is not None:
         confidence += 0.1
 
-    place = _pick_place(mentions, start, end, text, language)
+    place = _pick_place(mentions, span, text, token.start, actor)
     if place is None:
         paragraph = paragraph_of[number]
         nearby = [s for i, s in enumerate(sentences) if paragraph_of[i] == paragraph and i != number]
         nearby.sort(key=lambda s: abs(s[0] - start))
         for other in nearby:
-            place = _pick_place(mentions, other[0], other[1], text, language)
+            place = _pick_place(mentions, other, text, token.start, None, locative_only=True)
             if place is not None:
                 confidence -= 0.05
                 break
@@ -561,28 +582,20 @@ def _build_event(
         chosen = min(dated, key=lambda t: (t.kind != "date", abs(t.start - token.start)))
         date_value, precision = chosen.value, chosen.precision
         confidence += 0.1
-    elif carried_date is not None and carried_date[2] >= paragraph_of[number] - 1:
-        date_value, precision, _ = carried_date
+    elif context.date is not None and context.date[2] >= paragraph_of[number] - 1:
+        date_value, precision, _ = context.date
     else:
         date_value, precision = published
         confidence -= 0.1
 
-    killed = injured = arrested = troops = None
+    amounts: dict[str, int] = {}
     count_group: str | None = None
     for count in counts:
-        if event_type not in _COUNT_TYPES[count.kind]:
-            continue
-        if count.kind == "killed" and killed is None:
-            killed, count_group = count.value, count.group or count_group
-        elif count.kind == "injured" and injured is None:
-            injured, count_group = count.value, count_group or count.group
-        elif count.kind == "arrested" and arrested is None:
-            arrested, count_group = count.value, count_group or count.group
-        elif count.kind == "troops" and troops is None:
-            troops, count_group = count.value, count_group or count.group
+        if event_type in _COUNT_TYPES[count.kind] and count.kind not in amounts:
+            amounts[count.kind] = count.value
+            count_group = count_group or count.group
 
-    quoted = attribution.quote is not None
-    modality = modality_of(sentence, token.start - start, quoted=quoted, language=language)
+    modality = modality_of(sentence, token.start - start, quoted=attribution.quote is not None)
     if modality == "asserted" and attribution.speaker:
         modality = "reported"
 
@@ -604,10 +617,10 @@ def _build_event(
         longitude=place.longitude if place else None,
         date=date_value,
         date_precision=precision,
-        killed=killed,
-        injured=injured,
-        arrested=arrested,
-        troops=troops,
+        killed=amounts.get("killed"),
+        injured=amounts.get("injured"),
+        arrested=amounts.get("arrested"),
+        troops=amounts.get("troops"),
         modality=modality,
         attributed_to=attribution.speaker,
         quote=attribution.quote,
