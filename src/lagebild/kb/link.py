@@ -41,7 +41,7 @@ _PROVISIONAL_LABELS = frozenset({"PER", "ORG", "LOC", "OTH"})
 # alone by the gazetteer (when at least this long).
 _DISTINCTIVE_SURNAME_COUNTRIES = frozenset("KZ RU UA BY KG TJ AM AZ UZ TM GE MD".split())
 _DISTINCTIVE_SURNAME_LENGTH = 6
-_WORD = re.compile(r"\w+(?:[.'’]\w+)*\.?|[^\w\s]")
+_WORD = re.compile(r"\w+(?:[.'’]\w+)*|[^\w\s]")
 
 
 ARTICLES = frozenset("der die das des dem den ein eine einer eines einem einen the".split())
