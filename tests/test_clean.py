@@ -269,3 +269,16 @@ def test_prose_that_mentions_furniture_words_is_kept() -> None:
     ]
     document = build_document(RawDocument("\n".join(lines).encode(), "t.txt", "text/plain"))
     assert document.text == "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])
+
+
+def test_furniture_inside_the_html_article_is_removed() -> None:
+    data = (HTML / "inline_furniture.html").read_bytes()
+    document = build_document(RawDocument(data, "inline_furniture.html", "text/html"))
+    assert document.title == "Waldbrand bei Jüterbog weitet sich aus"
+    assert (document.outlet, document.author) == ("Märkische Rundschau", "Tobias Wendt")
+    assert (document.published, document.published_precision) == ("2023-06-05", "day")
+    assert "Wegen alter Munition im Boden können die Einsatzkräfte" in document.text
+    assert document.text.endswith("Der Rauch war bis nach Berlin zu sehen.")
+    for boilerplate in ["Newsletter", "Lesen Sie auch", "Dürre in Brandenburg", "Foto:", "Teilen", "Meistgelesen",
+                        "Jetzt abonnieren", "Impressum"]:  # fmt: skip
+        assert boilerplate not in document.text

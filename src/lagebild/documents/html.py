@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import trafilatura
 
+from lagebild.documents.textfilter import strip_furniture
+
 logger = logging.getLogger(__name__)
 
 # Only dates the page states (metadata, visible date near the header); no guessing from
@@ -32,6 +34,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction | None:
 
     Precision-oriented first (navigation, comments, related links and footers go); a
     recall-oriented retry catches pages whose article markup the first pass rejects.
+    Furniture inside the article (newsletter prompts, credits) is then removed with the
+    text filter's pattern lexicon.
     """
     for mode in ({"favor_precision": True}, {"favor_recall": True}):
         extracted = trafilatura.bare_extraction(
@@ -48,9 +52,11 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction | None:
         logger.debug("trafilatura found no main text with %s", mode)
     else:
         return None
-    paragraphs = [" ".join(line.split()) for line in extracted.text.splitlines()]
+    paragraphs = strip_furniture(
+        [" ".join(line.split()) for line in extracted.text.splitlines() if line.strip()]
+    )
     return HtmlExtraction(
-        text="\n\n".join(paragraph for paragraph in paragraphs if paragraph),
+        text="\n\n".join(paragraphs),
         title=extracted.title or None,
         author=extracted.author or None,
         date=extracted.date or None,

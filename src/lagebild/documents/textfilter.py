@@ -109,6 +109,25 @@ def _furniture_reason(text: str, document_script: str) -> str | None:
     return None
 
 
+def strip_furniture(paragraphs: list[str]) -> list[str]:
+    """Drop lexicon furniture from already-extracted paragraphs (e.g. trafilatura's).
+
+    Only the pattern checks apply (widgets, forms, credits, captions, foreign script) and a
+    trailer line cuts the rest; structure is trusted, so short lines stay.
+    """
+    document_script = _dominant_script("\n".join(paragraphs))
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        line = _normalise_line(paragraph)
+        if any(pattern.match(line) for pattern in lexicon.TRAILER_LINES):
+            break
+        if reason := _furniture_reason(line, document_script):
+            logger.debug("dropped %s: %r", reason, line)
+            continue
+        kept.append(paragraph)
+    return kept
+
+
 def filter_lines(text: str, language: str | None = None) -> FilteredText:
     """Split a text dump into title, kept paragraphs and metadata evidence."""
     document_script = _dominant_script(text)
