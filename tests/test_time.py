@@ -191,6 +191,8 @@ def test_range_from_to() -> None:
     assert (short.kind, short.value, short.range_end) == ("range", "2022-01-06", "2022-01-08")
     long = _only("Das Turnier lief vom 14. Juni bis zum 14. Juli 2024.", "2024-07-15")
     assert (long.value, long.range_end) == ("2024-06-14", "2024-07-14")
+    weekdays = _only("Die Messe lief von Montag bis Freitag.", "2022-01-05")
+    assert (weekdays.value, weekdays.range_end) == ("2022-01-03", "2022-01-07")
     since = _only("Die Proteste dauern seit dem 2. Januar an.", "2022-01-07")
     assert (since.kind, since.value, since.range_end) == ("range", "2022-01-02", None)
 

@@ -746,15 +746,22 @@ def _combine(text: str, first: TimeExpression, second: TimeExpression) -> TimeEx
             "day",
             qualifier=second.qualifier,
         )
-    opener = _RANGE_OPENER.search(text, 0, first.start)
+    opener = _RANGE_OPENER.search(text, max(0, first.start - 30), first.start)
     opener_start = opener.start() if opener and opener.end() == first.start else None
     between = opener_start is not None and _BETWEEN_OPENER.match(text, opener_start)
-    if _RANGE_GAP.fullmatch(gap) or (between and _BETWEEN_GAP.fullmatch(gap)):
-        start = first.start if opener_start is None else opener_start
-        return TimeExpression(
-            start, second.end, text[start : second.end], first.value, first.precision, "range", second.value
-        )
-    return None
+    if not (_RANGE_GAP.fullmatch(gap) or (between and _BETWEEN_GAP.fullmatch(gap))):
+        return None
+    end_value = second.value
+    if first.value and end_value and len(first.value) == len(end_value) and end_value < first.value:
+        start_day, named = _weekday_of(first.value), _WEEKDAY_NAME.search(second.text)
+        if start_day is None or named is None or not _WEEKDAY_EXPRESSION.fullmatch(second.text):
+            return None
+        gap_days = (lex.WEEKDAYS[named[0].casefold()] - start_day) % 7
+        end_value = (date.fromisoformat(first.value) + timedelta(days=gap_days)).isoformat()
+    start = first.start if opener_start is None else opener_start
+    return TimeExpression(
+        start, second.end, text[start : second.end], first.value, first.precision, "range", end_value
+    )
 
 
 def _open_range(text: str, expression: TimeExpression) -> TimeExpression:
