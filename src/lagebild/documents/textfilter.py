@@ -25,6 +25,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…:][\"“”»«'’)]*$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# One alternation per pattern family: a single scan per line instead of one per pattern.
+_FORM = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in lexicon.FORM_PATTERNS), re.IGNORECASE)
+_CREDIT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in lexicon.CREDIT_PATTERNS), re.IGNORECASE)
 _DATELINE_WINDOW = 8  # lines from the top in which a bare date counts as the dateline
 _MAX_TITLE_WORDS = 30
 _MAX_HEADING_WORDS = 15
@@ -97,9 +100,9 @@ def _furniture_reason(text: str, document_script: str) -> str | None:
         return "no letters"
     if _foreign_script(text, document_script):
         return "foreign script"
-    if any(pattern.search(text) for pattern in lexicon.FORM_PATTERNS):
+    if _FORM.search(text):
         return "form"
-    if any(pattern.search(text) for pattern in lexicon.CREDIT_PATTERNS):
+    if _CREDIT.search(text):
         return "credit"
     if lexicon.TWEET_ATTRIBUTION.match(text):
         return "tweet attribution"
