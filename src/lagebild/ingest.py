@@ -77,6 +77,10 @@ class Ingestor:
         if processed is None:
             summary.known += 1
             return
+        self.store_processed(processed, summary)
+
+    def store_processed(self, processed: Processed, summary: IngestSummary) -> None:
+        """Save one processed document (analysis included) and count what happened."""
         for name, amount in processed.truncated.items():
             self.store.bump(name, amount)
         try:
@@ -94,20 +98,30 @@ class Ingestor:
         else:
             summary.new += 1
 
-    def _process(self, raw: RawDocument) -> Processed | None:
-        """Clean, check for duplicates, then analyse; ``None`` when already stored."""
-        processed = self.pipeline.prepare(raw)
+    def link_duplicates(self, processed: Processed) -> Processed | None:
+        """Mark an exact or near duplicate of a stored document; ``None`` when it is stored already.
+
+        An exact duplicate loses its analysis: the stored twin carries it once.
+        """
         document = processed.document
         if self.store.has_document(document.id):
             return None
         exact = self.store.find_exact(processed.content_hash, excluding=document.id)
-        if exact:  # the same text is stored already: link it, analyse it once
-            return replace(processed, document=replace(document, duplicate_of=exact, duplicate_kind="exact"))
+        if exact:
+            document = replace(document, duplicate_of=exact, duplicate_kind="exact")
+            return replace(processed, document=document, analysis=None, truncated={})
         near = self.near.query_scored(document.text)
         if near:
             duplicate_of, score = near[0]
             document = replace(document, duplicate_of=duplicate_of, duplicate_kind="near")
             processed = replace(processed, document=document, duplicate_score=round(score, 3))
+        return processed
+
+    def _process(self, raw: RawDocument) -> Processed | None:
+        """Clean, check for duplicates, then analyse; ``None`` when already stored."""
+        processed = self.link_duplicates(self.pipeline.prepare(raw))
+        if processed is None or processed.document.duplicate_kind == "exact":
+            return processed
         return self.pipeline.annotate(processed)
 
     def _fail(self, summary: IngestSummary, source: str, reason: str) -> None:
