@@ -184,7 +184,8 @@ def filter_lines(text: str, language: str | None = None) -> FilteredText:
         candidates.append(_Line(line, block, after_caption=pending_caption))
         pending_caption = False
 
-    result.dates = marker_dates + credit_dates + dateline_dates
+    # A dump's own dateline outranks credit lines, which may belong to embedded teasers.
+    result.dates = marker_dates + dateline_dates + credit_dates
     _select(candidates, result, language)
     return result
 
