@@ -107,6 +107,18 @@ CASES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
         [("5. Mai", "2023-05-05"), ("Vortag", "2023-05-04")],
     ),
     ("Yesterday the minister resigned.", "2025-01-20", [("Yesterday", "2025-01-19")]),
+    ("Bereits Mitte der Woche hatte das Kabinett getagt.", "2020-03-16", [("Mitte der Woche", "2020-W11")]),
+    ("Ende der Woche wird das Kabinett tagen.", "2020-03-16", [("Ende der Woche", "2020-W12")]),
+    (
+        "Er wurde am 3. März gewählt, zwei Tage später vereidigt.",
+        "2024-06-01",
+        [("3. März", "2024-03-03"), ("zwei Tage später", "2024-03-05")],
+    ),
+    (
+        "They met on Monday, three days earlier.",
+        "2022-02-24",
+        [("Monday", "2022-02-21"), ("three days earlier", "2022-02-18")],
+    ),
     ("The talks began last week.", "2025-01-20", [("last week", "2025-W03")]),
     # months
     ("Die Proteste hatten Anfang Januar begonnen.", "2022-01-07", [("Anfang Januar", "2022-01")]),

@@ -435,6 +435,21 @@ def _on_relative_day(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     return [_Spec(*match.span(), lambda c: _shift(c.anchor, "day", offset))]
 
 
+def _on_anaphoric_offset(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
+    """ "drei Tage später", "two weeks earlier": counted from the last day-precise date, else the DCT."""
+    amount = _number(match["n"])
+    if amount is None:
+        return None
+    unit = lex.UNITS[match["unit"].casefold()]
+    sign = lex.ANAPHORIC_DIRECTIONS[match["dir"].casefold()]
+
+    def normalise(c: _Context) -> _Norm:
+        anchor = Anchor(c.last_day.year, c.last_day.month, c.last_day.day) if c.last_day else c.anchor
+        return _shift(anchor, unit, sign * (0 if unit == "hour" else amount))
+
+    return [_Spec(*match.span(), normalise)]
+
+
 def _on_anaphoric_day(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     offset = lex.ANAPHORIC_DAYS[re.sub(r"\s+", " ", match["w"].casefold())]
 
@@ -470,6 +485,24 @@ def _weekend(ctx: _Context, direction: Direction) -> _Norm:
     return _Norm(_iso_week(_weekday_date(6, reference, direction)) + "-WE", "week")
 
 
+# first and last ISO weekday of the early, middle and late part of a week
+_WEEK_PARTS = {"early": (1, 2), "mid": (3, 4), "late": (5, 7)}
+
+
+def _part_of_week(ctx: _Context, qualifier: str | None, direction: Direction) -> _Norm:
+    """ "Anfang der Woche": this week's, or the last one's when that part is still to come in a past
+    sentence (the next one's when it is over in a future sentence)."""
+    first, last = _WEEK_PARTS.get(qualifier or "", (1, 7))
+    reference = ctx.anchor.date
+    weekday = reference.isoweekday() if reference else 0
+    amount = 0
+    if direction in ("past", "before") and weekday and weekday < first:
+        amount = -1
+    elif direction in ("future", "after") and weekday > last:
+        amount = 1
+    return _shift(ctx.anchor, "week", amount, qualifier)
+
+
 def _on_period(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
     """ "vergangene Woche", "im vergangenen Jahr", "Anfang der Woche", "next month"."""
     unit = lex.PERIOD_NOUNS[match["unit"].casefold()]
@@ -480,6 +513,10 @@ def _on_period(match: re.Match[str], ctx: _Context) -> list[_Spec] | None:
             return [_Spec(start, end, lambda c: _weekend(c, _direction(None, c, start, end)))]
         if not match["q"]:
             return None
+        if unit == "week":
+            start, end = match.span("expr")
+            qualifier = _qualifier(match["q"])
+            return [_Spec(start, end, lambda c: _part_of_week(c, qualifier, _direction(None, c, start, end)))]
         amount = 0
     else:
         offset = _determiner_offset(determiner)
@@ -653,6 +690,13 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     ),
     (
         re.compile(
+            rf"\b(?P<n>{_NUMBER})\s+(?P<unit>{_UNIT})\s+(?P<dir>{_alternation(lex.ANAPHORIC_DIRECTIONS)})\b",
+            _FLAGS,
+        ),
+        _on_anaphoric_offset,
+    ),
+    (
+        re.compile(
             rf"\b(?:(?P<det>letzten|vergangenen|vorigen|kommenden|nächsten|diesen|last|next|this|coming|past)\s+)?"
             rf"(?P<wd>{_WEEKDAY})(?P<plural>s)?(?:{_alternation(lex.DAY_PARTS)})?\b",
             _FLAGS,
@@ -699,6 +743,7 @@ _WEEKDAY_EXPRESSION = re.compile(
     rf"(?:\w+\s+)?(?:{_WEEKDAY})(?:{_alternation(lex.DAY_PARTS)})?", re.IGNORECASE
 )
 _WEEKDAY_NAME = re.compile(_WEEKDAY, re.IGNORECASE)
+_CALENDAR_DATE = re.compile(rf"\d.*(?:{_MONTH_ANY})|(?:{_MONTH_EN})\s+\d|^[\d./-]+$", re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r",?\s*(?:(?:dem|den|the)\s+)?", re.IGNORECASE)
 _RANGE_GAP = re.compile(r"\s*(?:bis(?:\s+zu[mr])?|-|–|to|until|through|till)\s*", re.IGNORECASE)
 _BETWEEN_GAP = re.compile(r"\s*(?:und|and)\s*", re.IGNORECASE)
@@ -731,6 +776,7 @@ def _combine(text: str, first: TimeExpression, second: TimeExpression) -> TimeEx
     if (
         _WEEKDAY_EXPRESSION.fullmatch(first.text)
         and second.precision == "day"
+        and _CALENDAR_DATE.search(second.text)
         and _APPOSITION_GAP.fullmatch(gap)
     ):
         named = _WEEKDAY_NAME.search(first.text)

@@ -253,6 +253,20 @@ ANAPHORIC_DAYS: dict[str, int] = {
     "the following day": 1,
 }
 
+# adverbs after a count that place it before (-1) or after (+1) the last date mentioned
+ANAPHORIC_DIRECTIONS: dict[str, int] = {
+    "später": 1,
+    "danach": 1,
+    "darauf": 1,
+    "zuvor": -1,
+    "vorher": -1,
+    "früher": -1,
+    "later": 1,
+    "afterwards": 1,
+    "earlier": -1,
+    "before": -1,
+}
+
 # determiners that move a week, month or year away from the anchor
 PERIOD_OFFSETS: dict[str, int] = {
     "vergangen": -1,
