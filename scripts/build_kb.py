@@ -28,7 +28,7 @@ import simplemma
 import yaml
 from babel import Locale
 
-from lagebild.kb.normalize import KEY_VERSION, name_key, slugify
+from lagebild.kb.normalize import KEY_VERSION, adjective_stem, name_key, slugify
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "src" / "lagebild" / "kb" / "data"
@@ -273,6 +273,11 @@ def build(curated_path: Path) -> dict[str, Any]:
     if missing:
         raise ValueError(f"part_of points at unknown ids: {sorted(missing)}")
     artefact = builder.artefact()
+    artefact["adjectives"] = {
+        adjective_stem(adjective): country_ids[iso]
+        for iso, adjectives in curated["country_adjectives"].items()
+        for adjective in adjectives
+    }
     artefact["sources"]["curated_sha256"] = hashlib.sha256(curated_path.read_bytes()).hexdigest()
     return artefact
 

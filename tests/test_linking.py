@@ -239,3 +239,17 @@ def test_merge_keeps_a_longer_ner_span() -> None:
     ner = [mention_at(text, "Andrej Serdjukow", "PER")]
     gazetteer = [mention_at(text, "Serdjukow", "PER")]
     assert merge_mentions(ner, gazetteer) == ner
+
+
+@pytest.mark.parametrize(
+    ("adjective", "country"),
+    [("kasachischen", "Q232"), ("russische", "Q159"), ("Kazakh", "Q232"), ("казахстанский", "Q232")],
+)
+def test_country_adjectives_link_to_the_country_without_coordinates(adjective: str, country: str) -> None:
+    linked = link_one(f"die {adjective} Seite", adjective, "OTH")
+    assert linked.entity_id == country
+    assert linked.latitude is None and linked.country == load_kb().get(country).country
+
+
+def test_adjectives_tagged_as_people_are_not_countries() -> None:
+    assert link_one("die russische Seite", "russische", "PER").entity_id != "Q159"

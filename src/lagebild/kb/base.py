@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lagebild.kb.normalize import KEY_VERSION, name_key, token_keys
+from lagebild.kb.normalize import KEY_VERSION, adjective_stem, name_key, token_keys
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class KnowledgeBase:
     keys: dict[str, str]
     surfaces: dict[str, list[int]]
     sources: dict[str, str] = field(default_factory=dict)
+    adjectives: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, Entity] = field(init=False)
     by_country: dict[str, Entity] = field(init=False)
     _surnames: dict[str, list[Entity]] | None = field(init=False, default=None)
@@ -102,7 +103,9 @@ class KnowledgeBase:
             for row in record["entities"]
         ]
         keys = dict(line.split("\t", 1) for line in record["keys"].split("\n"))
-        return cls(entities, keys, record["surfaces"], record.get("sources", {}))
+        return cls(
+            entities, keys, record["surfaces"], record.get("sources", {}), record.get("adjectives", {})
+        )
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""
@@ -120,6 +123,11 @@ class KnowledgeBase:
     def surface_candidates(self, surface: str) -> list[Entity]:
         """Entities with ``surface`` among their gazetteer forms (exact spelling)."""
         return [self.entities[index] for index in self.surfaces.get(surface, ())]
+
+    def country_of_adjective(self, word: str) -> Entity | None:
+        """The country an adjective refers to ("kasachischen", "Russian"), if known."""
+        entity_id = self.adjectives.get(adjective_stem(word))
+        return self.by_id.get(entity_id) if entity_id else None
 
     def country_entity(self, iso2: str) -> Entity | None:
         """The country entity for an ISO 3166-1 alpha-2 code."""

@@ -53,6 +53,7 @@ class _Resolution:
     confidence: float
     key: str
     ambiguous: bool = False
+    derived: bool = False  # an adjective of the entity ("kasachische"), not its name
 
 
 def _strip_punctuation(surface: str) -> str:
@@ -127,6 +128,10 @@ class Linker:
 
     def resolve_name(self, surface: str, label: str) -> _Resolution:
         """Resolve a mention's text through its readings; places compete across readings."""
+        if label in {"LOC", "OTH"} and len(surface.split()) == 1:
+            country = self.kb.country_of_adjective(_strip_punctuation(surface))
+            if country is not None:  # "kasachischen", "Kazakh": the country, not a place of that name
+                return _Resolution(country, 0.7, name_key(country.name("en")), derived=True)
         places: dict[str, tuple[Entity, float, str]] = {}
         fallback: _Resolution | None = None
         for variant, trust in surface_variants(surface, label):
@@ -201,7 +206,7 @@ class Linker:
                 canonical_name=mention_core(mention.text, mention.label),
                 confidence=0.5,
             )
-        is_place = entity.is_place
+        is_place = entity.is_place and not resolution.derived
         return replace(
             mention,
             entity_id=entity.id,

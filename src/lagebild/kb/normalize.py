@@ -116,6 +116,16 @@ def name_key(name: str) -> str:
     return " ".join(token_keys(name))
 
 
+_ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em|ий|ый|ая|ое|ие|ого|ому|ой|ых|ым|ими)$")
+
+
+def adjective_stem(word: str) -> str:
+    """A country adjective without its inflection ("kasachischen" → "kasachisch")."""
+    plain = unicodedata.normalize("NFKC", word).casefold()
+    stem = _ADJECTIVE_ENDING.sub("", plain) if len(plain) > 6 else plain
+    return stem
+
+
 def slugify(name: str) -> str:
     """A readable ASCII slug for ids ("Kassym-Schomart Tokajew" → "kassym-schomart-tokajew")."""
     return "-".join(tokens(name))
