@@ -8,7 +8,7 @@ Public API::
 
 import logging
 
-from lagebild.errors import LagebildError, LimitExceeded, SourceError, StoreError
+from lagebild.errors import ExtractionError, LagebildError, LimitExceeded, SourceError, StoreError
 from lagebild.models import Analysis, Document, Event, Mention, RawDocument, TimeExpression
 from lagebild.pipeline import Pipeline, analyze, clean
 
@@ -16,6 +16,7 @@ __all__ = [
     "Analysis",
     "Document",
     "Event",
+    "ExtractionError",
     "LagebildError",
     "LimitExceeded",
     "Mention",

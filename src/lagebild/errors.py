@@ -23,6 +23,14 @@ class SourceError(LagebildError):
         self.reason = reason
 
 
+class ExtractionError(LagebildError, ValueError):
+    """Nothing usable remained after cleaning; ``reason`` says why in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class LimitExceeded(SourceError):
     """An input is larger (or deeper, or longer) than a configured limit allows."""
 

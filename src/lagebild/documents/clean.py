@@ -13,7 +13,7 @@ from lagebild.documents.dedup import content_id
 from lagebild.documents.html import extract_html
 from lagebild.documents.language import detect_language
 from lagebild.documents.textfilter import filter_lines
-from lagebild.errors import LagebildError
+from lagebild.errors import ExtractionError
 from lagebild.models import Document, PublicationDate, RawDocument
 
 logger = logging.getLogger(__name__)
@@ -32,14 +32,6 @@ _ANY_TAG = re.compile(rb"<[a-zA-Z!/][^>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.02
 _LEAD_CHARS = 1200
-
-
-class ExtractionError(LagebildError, ValueError):
-    """Nothing usable remained after cleaning; ``reason`` says why in a few words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _is_html(raw: RawDocument) -> bool:
