@@ -193,9 +193,19 @@ def find_quotes(text: str, min_words: int = 4) -> list[tuple[int, int]]:
                 break
             inner = text[start + 1 : end]
             if len(inner.split()) >= min_words and not any(s <= start < e for s, e in spans):
-                spans.append((start + 1, end))
+                if _is_speech(text, start, end, inner):
+                    spans.append((start + 1, end))
             position = end + 1
     return sorted(spans)
+
+
+def _is_speech(text: str, opening: int, closing: int, inner: str) -> bool:
+    """A quotation of speech, not a quoted name or phrase: long, a full sentence, or framed by a verb."""
+    if len(inner.split()) >= 8 or inner.rstrip().endswith((".", "!", "?")):
+        return True
+    if text[max(0, opening - 3) : opening].rstrip().endswith(":"):
+        return True
+    return bool(re.match(r"[“”\"»«]?\s*,\s*[a-zäöü]", text[closing + 1 : closing + 6]))
 
 
 def clause_around(text: str, position: int) -> tuple[int, int]:

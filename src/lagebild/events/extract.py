@@ -62,6 +62,8 @@ _PLACE_PREPS = frozenset(
 _TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "on", "against", "with"})
 _LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "nach", "at", "near", "into"})
 _GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über"})
+_OTHER_PREPS = frozenset({"zwischen", "unter", "während", "seit", "wegen", "als", "between", "during"})
+_CLAUSE_MARK = re.compile(r"[,;:()„“”\"»«–]")
 _PASSIVE_AUX = frozenset({"wurde", "wurden", "worden", "werden"})
 _PRONOUN_SUBJECTS = frozenset({"er", "sie", "he", "she"})
 _OBJECT_TYPES = frozenset(
@@ -79,6 +81,10 @@ _COUNT_TYPES = {
     "arrested": ("COERCE",),
     "troops": ("MOBILIZE", "RETREAT"),
 }
+_VERBAL_TYPES = frozenset(
+    {"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND", "THREATEN", "DISAPPROVE", "CONSULT", "AGREE"}
+)
+_MODE_SEVERITY = {"riot": 2, "occupy": 2, "strike": 1}
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
 _NEGATIONS_AFTER = frozenset({"weder", "kein", "keine", "keinen", "keiner", "nicht", "neither", "no"})
 
@@ -225,7 +231,11 @@ def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigge
         if token.text[0].isupper() and trigger.event_type in ("PROTEST", "MOBILIZE"):
             if _word_before(tokens, index) in _GOVERNING_PREPS:
                 continue  # "für die Unruhen", "um die Entsendung": the event is only an argument
-        by_type.setdefault(trigger.event_type, (trigger, index))
+        chosen = by_type.get(trigger.event_type)
+        if chosen is None or _MODE_SEVERITY.get(trigger.mode or "", 0) > _MODE_SEVERITY.get(
+            chosen[0].mode or "", 0
+        ):
+            by_type[trigger.event_type] = (trigger, index)
     return list(by_type.values())
 
 
@@ -260,11 +270,12 @@ def _weapon(sentence: str) -> str | None:
 
 def _preposition_before(text: str, start: int, floor: int) -> str | None:
     """The preposition that governs a name at ``start``, skipping articles, adjectives and one noun."""
-    words = _TOKEN.findall(text[floor:start])
+    breaks = [m.end() for m in _CLAUSE_MARK.finditer(text, floor, start)]
+    words = _TOKEN.findall(text[breaks[-1] if breaks else floor : start])
     nouns_skipped = 0
     for word in reversed(words[-5:]):
         lowered = word.lower()
-        if lowered in _PLACE_PREPS or lowered in _TARGET_PREPS:
+        if lowered in _PLACE_PREPS or lowered in _TARGET_PREPS or lowered in _OTHER_PREPS:
             return lowered
         if lowered in _ARTICLE_LIKE or (word[0].islower() and lowered.endswith(("e", "en", "er", "es"))):
             continue
@@ -295,7 +306,7 @@ def _is_country(mention: Mention) -> bool:
 
 def _followed_by_entity(text: str, end: int, parties: Sequence[_Party]) -> _Party | None:
     """An entity right after ``end``, directly or as a genitive or "aus" phrase ("Truppen Armeniens")."""
-    gap = re.match(r"\s+(?:(?:der|des|aus|von)\s+)?(?:\w+\s+)?", text[end : end + 40])
+    gap = re.match(r"\s+(?:(?:der|des|aus|von)\s+)?(?:[a-zäöüß]\w*\s+)?", text[end : end + 40])
     for party in parties:
         if party.is_entity and end < party.start <= end + (gap.end() if gap else 1) + 1:
             return party
@@ -362,34 +373,44 @@ def _actor_and_target(
     event_type: str,
     attribution: Attribution,
 ) -> tuple[_Party | None, _Party | None]:
-    actor: _Party | None = None
-    target: _Party | None = None
+    """Actor: the first party in subject position; target: a party after auf/gegen/mit, else the object.
+
+    The speaker is never the target; it is the actor of a verbal event that names no other subject.
+    """
+    subjects: list[_Party] = []
+    speakers: list[_Party] = []
+    marked_target: _Party | None = None
+    agent: _Party | None = None
     passive_patient = event_type in _PATIENT_TYPES and _is_passive(tokens, trigger)
+    nominal = trigger.text[0].isupper()
     for party in parties:
         if attribution.speaker_start is not None and attribution.speaker_end is not None:
             if attribution.speaker_start <= party.start < attribution.speaker_end:
+                speakers.append(party)
                 continue
         if event_type == "PROTEST" and (party.is_place or party.role not in _PROTEST_ROLES):
             continue
         preposition = _preposition_before(text, party.start, sentence_start)
-        if preposition in ("von", "vom") and 0 <= party.start - trigger.end < 30 and actor is None:
-            actor = party  # "die Aufforderung von Präsident Tokajew"
-            continue
-        if preposition in _TARGET_PREPS:
-            if target is None and (event_type in _OBJECT_TYPES or preposition in ("auf", "gegen")):
-                target = party
-            continue
-        if preposition == "aus" and event_type == "MOBILIZE" and actor is None:
-            actor = party
-            continue
-        if preposition in _PLACE_PREPS:
-            continue
-        if passive_patient and target is None:
-            target = party
-        elif actor is None and not passive_patient:
-            actor = party
-        elif target is None and event_type in _OBJECT_TYPES and party.name != actor.name if actor else False:
-            target = party
+        if preposition in ("von", "vom") and nominal and 0 <= party.start - trigger.end < 30:
+            agent = agent or party  # "die Aufforderung von Präsident Tokajew"
+        elif preposition in _TARGET_PREPS:
+            if marked_target is None and (event_type in _OBJECT_TYPES or preposition in ("auf", "gegen")):
+                marked_target = party
+        elif preposition == "aus" and event_type == "MOBILIZE":
+            agent = agent or party
+        elif preposition not in _PLACE_PREPS:
+            subjects.append(party)
+    if passive_patient:
+        return agent, marked_target or (subjects[0] if subjects else None)
+    actor = agent or (subjects[0] if subjects else None)
+    if actor is not None and not actor.is_entity and actor.role in ("state forces", "alliance forces"):
+        # "Friedenstruppen ... der CSTO-Einsatzkräfte": the organisation stands for its troops
+        actor = next((p for p in subjects if p.is_entity and not p.is_place), actor)
+    if actor is None and event_type in _VERBAL_TYPES and speakers:
+        actor = speakers[-1]
+    target = marked_target
+    if target is None and event_type in _OBJECT_TYPES:
+        target = next((p for p in subjects if actor is None or p.name != actor.name), None)
     return actor, target
 
 
@@ -397,10 +418,11 @@ def _place_rank(
     mention: Mention, text: str, floor: int, trigger_at: int, actor: _Party | None
 ) -> tuple[int, int] | None:
     preposition = _preposition_before(text, mention.start, floor)
+    distance = abs(mention.start - trigger_at)
     if preposition in _LOCATIVE:
-        return 0, abs(mention.start - trigger_at)
-    if preposition is None and not (actor and actor.start == mention.start):
-        return 1, abs(mention.start - trigger_at)
+        return 0, distance
+    if preposition is None and not _is_country(mention) and not (actor and actor.start == mention.start):
+        return 1, distance
     return None
 
 
@@ -557,11 +579,14 @@ def _build_event(
         before = [t.lower for t in tokens if start + clause_start <= t.start < token.start]
         if any(word in _PRONOUN_SUBJECTS for word in before):
             actor = context.person
+    if actor is None and event_type in _VERBAL_TYPES and attribution.speaker:
+        actor = _Party(0, 0, attribution.speaker, attribution.speaker_id, None, False)
     if actor is not None:
         confidence += 0.1
 
     place = _pick_place(mentions, span, text, token.start, actor)
-    if place is None:
+    remote = event_type == "CONSULT" and mode == "phone call"
+    if place is None and not remote:
         paragraph = paragraph_of[number]
         nearby = [s for i, s in enumerate(sentences) if paragraph_of[i] == paragraph and i != number]
         nearby.sort(key=lambda s: abs(s[0] - start))
@@ -570,7 +595,7 @@ def _build_event(
             if place is not None:
                 confidence -= 0.05
                 break
-    if place is None and main_place is not None:
+    if place is None and main_place is not None and not remote:
         place = main_place
         confidence -= 0.1
     elif place is not None:
@@ -579,7 +604,7 @@ def _build_event(
     date_value: str | None
     precision: TimePrecision
     if dated:
-        chosen = min(dated, key=lambda t: (t.kind != "date", abs(t.start - token.start)))
+        chosen = min(dated, key=lambda t: (t.kind != "date", t.start))
         date_value, precision = chosen.value, chosen.precision
         confidence += 0.1
     elif context.date is not None and context.date[2] >= paragraph_of[number] - 1:

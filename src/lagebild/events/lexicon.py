@@ -242,6 +242,15 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {"de": GERMAN_TRIGGERS, "en": ENGLISH
 
 #: Stems in the sentence (or in the trigger compound) that give an ASSAULT its mode.
 ASSAULT_MODE_HINTS: tuple[tuple[str, str], ...] = (
+    ("haselnuss", "missile strike"),
+    ("oreschnik", "missile strike"),
+    ("atacms", "missile strike"),
+    ("storm shadow", "missile strike"),
+    ("iskander", "missile strike"),
+    ("kinschal", "missile strike"),
+    ("kalibr", "missile strike"),
+    ("shahed", "drone strike"),
+    ("geran", "drone strike"),
     ("drohne", "drone strike"),
     ("drone", "drone strike"),
     ("rakete", "missile strike"),
@@ -361,6 +370,7 @@ INSTITUTION_NOUNS: tuple[str, ...] = (
     "außenminister",
     "verteidigungsminister",
     "sicherheitskr",
+    "wirtschaft",
 )
 
 #: Named weapon systems -> (canonical name, class).
