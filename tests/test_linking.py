@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lagebild.kb import find_known_mentions, link_mentions, load_kb, merge_mentions
 from lagebild.models import Mention
@@ -253,3 +255,23 @@ def test_country_adjectives_link_to_the_country_without_coordinates(adjective: s
 
 def test_adjectives_tagged_as_people_are_not_countries() -> None:
     assert link_one("die russische Seite", "russische", "PER").entity_id != "Q159"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=30), st.sampled_from(["PER", "ORG", "LOC", "OTH", "MISC"])), max_size=6
+    )
+)
+def test_linking_arbitrary_mentions_keeps_spans_and_order(items: list[tuple[str, str]]) -> None:
+    text = " ".join(surface for surface, _ in items)
+    mentions, position = [], 0
+    for surface, label in items:
+        mentions.append(Mention(position, position + len(surface), surface, label))
+        position += len(surface) + 1
+    linked = link_mentions(text, mentions)
+    assert [(m.start, m.end, m.text, m.label) for m in linked] == [
+        (m.start, m.end, m.text, m.label) for m in mentions
+    ]
+    for mention in find_known_mentions(text):
+        assert text[mention.start : mention.end] == mention.text
