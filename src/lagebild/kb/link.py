@@ -377,9 +377,11 @@ _gazetteers: dict[int, Gazetteer] = {}
 
 
 def _gazetteer(kb: KnowledgeBase) -> Gazetteer:
-    if id(kb) not in _gazetteers:
-        _gazetteers[id(kb)] = Gazetteer(kb)
-    return _gazetteers[id(kb)]
+    """The matcher for ``kb``, built once (it holds ``kb``, so the id stays valid)."""
+    cached = _gazetteers.get(id(kb))
+    if cached is None or cached.kb is not kb:
+        cached = _gazetteers[id(kb)] = Gazetteer(kb)
+    return cached
 
 
 def find_known_mentions(text: str, *, kb: KnowledgeBase | None = None) -> list[Mention]:
