@@ -122,9 +122,8 @@ def merge_in_session(session: Session, document_ids: list[str]) -> set[str]:
             session.flush()
         event.canonical_event_id = canonical_id
         session.flush()
+        refresh_canonical(session, canonical_id)  # its date and place find the next candidates
         touched.add(canonical_id)
-    for canonical_id in touched:
-        refresh_canonical(session, canonical_id)
     LOGGER.info("merged %d events into %d canonical events", len(rows), len(touched))
     return touched
 
@@ -146,8 +145,11 @@ def _report(event: EventRow, story_id: str | None) -> _Report:
 
 
 def _candidate_members(session: Session, report: _Report) -> list[tuple[str, _Report]]:
-    """Member events of canonical events in the same story or dated near ``report``."""
-    conditions = []
+    """Member events of canonical events of the same document or story, or dated near ``report``."""
+    same_document = select(EventRow.canonical_event_id).where(
+        EventRow.document_id == report.document_id, EventRow.canonical_event_id.is_not(None)
+    )
+    conditions = [CanonicalEventRow.id.in_(same_document)]
     if report.story_id:
         conditions.append(CanonicalEventRow.story_id == report.story_id)
     span = date_span(report.date, report.date_end)
@@ -155,8 +157,6 @@ def _candidate_members(session: Session, report: _Report) -> list[tuple[str, _Re
         since = (span.start - timedelta(days=CANDIDATE_DAYS)).isoformat()
         until = (span.end + timedelta(days=CANDIDATE_DAYS)).isoformat()
         conditions.append((CanonicalEventRow.date >= since[:7]) & (CanonicalEventRow.date <= until))
-    if not conditions:
-        return []
     canonical_ids = session.scalars(select(CanonicalEventRow.id).where(or_(*conditions))).all()
     if not canonical_ids:
         return []
