@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api_fixtures import build_store
+from api_fixtures import build_store, populate
 from lagebild.api import create_app
 from lagebild.api.security import CONTENT_SECURITY_POLICY
 from lagebild.store import Store
@@ -394,6 +394,31 @@ def test_untrusted_text_is_escaped(fresh_store: Store) -> None:
         page = client.get(url).text
         assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in client.get("/documents/doc-dnipro").text
+
+
+def test_same_answers_on_sqlite_and_postgresql(any_store: Store) -> None:
+    populate(any_store)
+    client = TestClient(create_app(any_store), raise_server_exceptions=False)
+    assert event_ids(client, since="2022-01-06", until="2022-01-31") == {"ev-assault-b", "ev-mobilize"}
+    assert event_ids(client, bbox="70,40,80,50", actor="sicherheit") == {"ev-assault-a"}
+    assert event_ids(client, outlet="dw.com", type="MOBILIZE") == {"ev-mobilize"}
+    pages, cursor = [], None
+    while True:
+        page = client.get(
+            "/api/v1/entities", params={"limit": 3, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        pages += [item["id"] for item in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert len(pages) == len(set(pages)) == 7 and pages[0] == "geo:1526384"
+    hits = client.get("/api/v1/search", params={"q": "Almaty"}).json()["items"]
+    assert {hit["document"]["id"] for hit in hits} == {"doc-almaty-a", "doc-almaty-b"}
+    for query in ("' OR 1=1 --", '"AND(', "a & b | !c"):
+        assert client.get("/api/v1/search", params={"q": query}).status_code in (200, 400)
+    assert client.get("/api/v1/entities/geo:1526384").json()["aliases_seen"] == [
+        {"text": "Almaty", "count": 3}
+    ]
+    assert client.get("/stories/story-kz").status_code == 200
 
 
 # -- through the real pipeline ---------------------------------------------------------------------
