@@ -39,7 +39,16 @@ def register(what: str, formats: Iterable[str]) -> Callable[[Exporter], Exporter
     return decorate
 
 
+#: Modules whose exporters register themselves through ``register``, like a plugin's would.
+EXPORTER_MODULES = ("lagebild.stories.exports",)
+
+
 def write_export(session: Session, what: str, fmt: str, handle: IO[str]) -> None:
+    """Write the records ``what`` in format ``fmt``; raises ``UnknownExport`` for unknown pairs."""
+    import importlib
+
+    for module in EXPORTER_MODULES:
+        importlib.import_module(module)
     exporter = EXPORTERS.get((what, fmt))
     if exporter is None:
         raise UnknownExport(f"cannot export {what} as {fmt}")
