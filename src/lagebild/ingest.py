@@ -159,4 +159,15 @@ def ingest_paths(
                 on_failure(summary.failures[-1])
         if on_progress:
             on_progress(getattr(item, "source", ""))
+    if with_analysis:
+        after_batch(store, summary.document_ids)
     return summary
+
+
+def after_batch(store: Store, document_ids: list[str]) -> None:
+    """The incremental cross-document stages for newly stored documents: stories, claims."""
+    if not document_ids:
+        return
+    from lagebild.stories import update_stories
+
+    update_stories(store, document_ids)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from lagebild.ingest import Ingestor, IngestSummary
+from lagebild.ingest import Ingestor, IngestSummary, after_batch
 from lagebild.scale.records import from_rows
 from lagebild.sources import ReadFailure
 from lagebild.store import Store
@@ -53,6 +53,7 @@ def load_batch(
                 ingestor.store_processed(linked, summary)
         if on_progress:
             on_progress(str(documents_file))
+    after_batch(store, summary.document_ids)
     return summary
 
 
