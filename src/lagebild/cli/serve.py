@@ -25,6 +25,8 @@ def _run(
     application = create_app(store_or_url, token=token)  # type: ignore[arg-type]
     url = f"http://{host}:{port}/"
     console.print(f"lagebild serves at [bold]{url}[/bold] (Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        errors.print(f"note: bound to {host}: anyone who can reach this address can read the store")
     if open_browser:
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
     uvicorn.run(application, host=host, port=port, log_level="warning")
