@@ -2,6 +2,8 @@
 
     python scripts/train_ner.py --corpora germeval,smartdata,mobie,legal --name all-w96
     python scripts/train_ner.py --corpora germeval --width 128 --rows 20000 --name ge-w128
+    python scripts/train_ner.py --build-vectors   # word2vec on the training corpora' text
+    python scripts/train_ner.py --corpora germeval --vectors training/vectors --name ge-vec
     python scripts/train_ner.py --install training/runs/all-w96/model-best
 
 Training data: GermEval 2014 dev + test pooled and split 85/15 by sentence hash (see
@@ -24,6 +26,7 @@ from ner_data import (
     DEFAULT_DATA,
     Sentence,
     germeval_split,
+    read_conll,
     read_europeana,
     read_legal,
     read_mobie,
@@ -64,7 +67,7 @@ factory = "tok2vec"
 width = {width}
 attrs = {attrs}
 rows = {rows}
-include_static_vectors = false
+include_static_vectors = {static_vectors}
 
 [components.tok2vec.model.encode]
 @architectures = "spacy.MaxoutWindowEncoder.v2"
@@ -144,7 +147,7 @@ ents_r = 0.0
 ents_per_type = null
 
 [initialize]
-vectors = null
+vectors = {vectors}
 """
 
 
@@ -201,6 +204,8 @@ def train(args: argparse.Namespace) -> None:
         rows=json.dumps(rows),
         max_steps=args.max_steps,
         eval_frequency=args.eval_frequency,
+        static_vectors="true" if args.vectors else "false",
+        vectors=json.dumps(str(args.vectors)) if args.vectors else "null",
     )
     filled = spacy.util.load_model_from_config(spacy.util.load_config_from_str(config_text), auto_fill=True)
     filled.config.to_disk(run / "config.cfg")
@@ -220,12 +225,51 @@ def train(args: argparse.Namespace) -> None:
         "depth": args.depth,
         "rows": rows,
         "seed": args.seed,
+        "vectors": str(args.vectors) if args.vectors else None,
         "train_sentences": len(train_sentences),
         "seconds": round(time.perf_counter() - started),
         "performance": meta["performance"],
     }
     (run / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     print(json.dumps(summary["performance"], indent=2))
+
+
+def build_vectors(args: argparse.Namespace) -> None:
+    """Skip-gram word vectors from the tokens of every CC BY / CC0 training corpus (GermEval held-out
+    sentences excluded; the non-commercial 10kGNAD is not used), pruned to the most frequent words."""
+    from gensim.models import Word2Vec
+    from spacy.training.initialize import convert_vectors
+
+    germeval_train, _ = germeval_split(args.data / "germeval2014")
+    sentences = [tokens for tokens, _ in germeval_train]
+    sentences += [tokens for tokens, _ in read_smartdata(args.data / "ner-smartdata")]
+    sentences += [tokens for tokens, _ in read_mobie(args.data / "ner-mobie")]
+    sentences += [tokens for tokens, _ in read_europeana(args.data / "ner-europeana")]
+    for path in sorted((args.data / "ner-legal" / "full_by_court").glob("*.conll.gz")):
+        sentences += [tokens for tokens, _ in read_conll(path)]
+    print(f"word2vec on {len(sentences)} sentences, {sum(map(len, sentences))} tokens")
+    model = Word2Vec(
+        sentences,
+        vector_size=args.vector_dim,
+        window=5,
+        min_count=3,
+        sg=1,
+        workers=2,
+        epochs=5,
+        seed=args.seed,
+    )
+    out = args.work / "vectors"
+    out.mkdir(parents=True, exist_ok=True)
+    text_path = out / "vectors.txt"
+    words = model.wv.index_to_key[: args.vector_rows]
+    with text_path.open("w", encoding="utf-8") as handle:
+        handle.write(f"{len(words)} {args.vector_dim}\n")
+        for word in words:
+            handle.write(word + " " + " ".join(f"{value:.5f}" for value in model.wv[word]) + "\n")
+    nlp = spacy.blank("de")
+    convert_vectors(nlp, text_path, truncate=0, prune=-1, mode="default")
+    nlp.to_disk(out)
+    print(f"wrote {len(words)} vectors of {args.vector_dim} dims to {out}")
 
 
 def install(model: Path) -> None:
@@ -240,7 +284,7 @@ def install(model: Path) -> None:
     nlp.meta["license"] = "CC BY 4.0 (training data); model Apache-2.0"
     if PACKAGE_MODEL.exists():
         shutil.rmtree(PACKAGE_MODEL)
-    nlp.to_disk(PACKAGE_MODEL, exclude=["vocab.vectors"])
+    nlp.to_disk(PACKAGE_MODEL)
     size = sum(path.stat().st_size for path in PACKAGE_MODEL.rglob("*") if path.is_file())
     print(f"installed {model} -> {PACKAGE_MODEL.relative_to(REPO)} ({size / 1e6:.1f} MB)")
 
@@ -262,10 +306,18 @@ def main() -> None:
     parser.add_argument("--legal-limit", type=int, default=1000, help="sentences taken from ner-legal")
     parser.add_argument("--max-steps", type=int, default=3000)
     parser.add_argument("--eval-frequency", type=int, default=250)
+    parser.add_argument("--vectors", type=Path, help="spaCy pipeline folder with static vectors to use")
+    parser.add_argument(
+        "--build-vectors", action="store_true", help="train word2vec vectors into WORK/vectors"
+    )
+    parser.add_argument("--vector-dim", type=int, default=64)
+    parser.add_argument("--vector-rows", type=int, default=40000)
     parser.add_argument("--install", type=Path, help="install this trained pipeline into the package")
     args = parser.parse_args()
     if args.install:
         install(args.install)
+    elif args.build_vectors:
+        build_vectors(args)
     else:
         train(args)
 
