@@ -285,7 +285,9 @@ def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, 
             break
         word = token.group()
         lowered = word.lower()
-        if word[0].isupper():
+        if lowered in _ARTICLES and not seen_noun:
+            pass
+        elif word[0].isupper():
             seen_noun = True
         elif lowered in _ARTICLES or (lowered.endswith(("e", "en", "er", "es")) and not seen_noun):
             pass
@@ -293,6 +295,23 @@ def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, 
             break
         end = token.end()
     return (start, end) if seen_noun else None
+
+
+def _is_noun_list(words: Sequence[str]) -> bool:
+    """Whether words form a list of noun phrases ("TASS, Reuters und verschiedene örtliche Zeugen")."""
+    for word in words:
+        bare = word.strip(",")
+        lowered = bare.lower()
+        if (
+            not bare
+            or bare[0].isupper()
+            or lowered in _ARTICLES
+            or lowered in ("und", "sowie", "oder", "and")
+        ):
+            continue
+        if not lowered.endswith(("e", "en", "er", "es")):
+            return False
+    return len(words) <= 8
 
 
 def _speaker_from_span(text: str, span: tuple[int, int], mentions: Sequence[Mention]) -> Speaker | None:
@@ -351,7 +370,12 @@ def find_speaker(
     )
     if before_words and not front_adverbial:
         offset = start + clause_start + sentence[clause_start:].index(before)
-        phrase = _noun_phrase(text, offset, offset + len(before)) or (offset, offset + len(before))
+        whole = (offset, offset + len(before))
+        phrase = (
+            whole
+            if _is_noun_list(before_words)
+            else _noun_phrase(text, offset, offset + len(before)) or whole
+        )
         if len(text[phrase[0] : phrase[1]].split()) <= 8:
             return _speaker_from_span(text, phrase, mentions)
         return None
@@ -383,9 +407,11 @@ def attribute(
     for span, introduces in _speaker_contexts(text, quote, sentences):
         found = find_speaker(text, span, mentions, language)
         if found is None and introduces:
+            # "Er betonte vor Journalisten:": the name in the line, else the last person named before it
             names = [
                 m for m in mentions if span[0] <= m.start and m.end <= span[1] and m.label in ("PER", "ORG")
             ]
+            names = names or [m for m in mentions if span[0] - 400 <= m.start < span[0] and m.label == "PER"]
             found = (
                 Speaker(
                     names[-1].canonical_name or names[-1].text,

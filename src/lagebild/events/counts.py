@@ -1,5 +1,8 @@
 """Quantities in event reports: killed, injured, arrested, troops, with the group counted.
 
+A number before a people noun with no casualty word ("50 Demonstranten") is a ``people``
+count; the event it belongs to decides what it counts (arrests for an arrest).
+
 Reads "18 Sicherheitskräfte getötet und 748 verletzt", "Über 3.000 Friedenstruppen",
 "zu Tausenden Festnahmen", "mindestens zwölf Tote", "103 Einheiten".  Vague amounts
 ("Tausende", "Dutzende") become their lower bound and are marked approximate.
@@ -11,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-CountKind = Literal["killed", "injured", "arrested", "troops"]
+CountKind = Literal["killed", "injured", "arrested", "troops", "people"]
 
 _NUMBER_WORDS: dict[str, int] = {
     "ein": 1,
@@ -110,6 +113,14 @@ _NOUN_KINDS: tuple[tuple[str, CountKind], ...] = (
     ("fallschirmjäger", "troops"),
     ("troops", "troops"),
     ("soldiers", "troops"),
+    ("demonstrant", "people"),
+    ("menschen", "people"),
+    ("personen", "people"),
+    ("aktivist", "people"),
+    ("journalist", "people"),
+    ("zivilist", "people"),
+    ("protesters", "people"),
+    ("people", "people"),
 )
 #: Participles that turn "<n> <group>" into a casualty count ("18 Sicherheitskräfte getötet").
 _PARTICIPLES: tuple[tuple[str, CountKind], ...] = (
@@ -199,11 +210,16 @@ def find_counts(text: str) -> list[Count]:
         noun_end = match.end() + (words[0].end() if words else 0)
         participle = _participle_after(text, noun_end)
         noun_kind = _kind_of(noun) if noun else None
-        if noun and noun[0].isupper() and participle and noun_kind not in ("killed", "injured", "arrested"):
+        if (
+            noun
+            and participle
+            and noun_kind not in ("killed", "injured", "arrested")
+            and (noun[0].isupper() or noun_kind == "people")
+        ):
             counts.append(Count(participle, value, match.start(), noun_end, noun, approximate))
             last_group = noun
         elif noun_kind is not None:
-            group = noun if noun_kind == "troops" else (last_group if noun.islower() else None)
+            group = noun if noun_kind in ("troops", "people") else (last_group if noun.islower() else None)
             counts.append(Count(noun_kind, value, match.start(), noun_end, group, approximate))
         elif participle is not None and (not noun or noun.islower()):
             # "18 Sicherheitskräfte getötet und 748 verletzt": the group carries over

@@ -48,7 +48,7 @@ from lagebild.models import Analysis, Event, Mention, TimeExpression, TimePrecis
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?:])[\"“”»]?\s+(?=[„\"»A-ZÄÖÜ0-9])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])(?<!\d\.)(?<!\b[A-Z]\.)[\"“”»]?\s+(?=[„\"»A-ZÄÖÜ])|\n+")
 #: Lines that are picture credits, captions or teaser stamps rather than reporting.
 _NOT_REPORTING = re.compile(r"^(?:©|Titelbild:|Foto:|Bild:|Quelle:|Rahmen:)|\d{1,2}\.\d{1,2}\.\d{4}\s*$")
 _ARTICLE_LIKE = frozenset(
@@ -171,8 +171,13 @@ def _tokens(text: str, start: int, end: int, language: str) -> list[_Token]:
     return tokens
 
 
-def _matches(trigger: Trigger, token: _Token) -> bool:
-    forms = token.forms
+@lru_cache(maxsize=65536)
+def _triggers_for(forms: tuple[str, ...], language: str) -> tuple[Trigger, ...]:
+    """The lexicon triggers a token with these forms matches (before context requirements)."""
+    return tuple(t for t in TRIGGERS.get(language, TRIGGERS["de"]) if _matches(t, forms))
+
+
+def _matches(trigger: Trigger, forms: tuple[str, ...]) -> bool:
     if trigger.exclude and any(form.startswith(trigger.exclude) for form in forms):
         return False
     if trigger.match == "exact":
@@ -212,8 +217,8 @@ def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigge
     """(trigger, token index) pairs, one per event type, primary triggers first."""
     found: list[tuple[Trigger, int]] = []
     for index, token in enumerate(tokens):
-        for trigger in TRIGGERS.get(language, TRIGGERS["de"]):
-            if _matches(trigger, token) and _requirements_met(trigger, tokens, index):
+        for trigger in _triggers_for(token.forms, language):
+            if _requirements_met(trigger, tokens, index):
                 found.append((trigger, index))
     primary = [(t, i) for t, i in found if not t.secondary]
     by_type: dict[str, tuple[Trigger, int]] = {}
@@ -338,8 +343,12 @@ def _parties(
     for index, token in enumerate(tokens[:-1]):
         stem = next((s for s in DEMONYMS if token.lower.startswith(s)), None)
         following = tokens[index + 1]
-        if stem is None or not any(noun in following.lower for noun in INSTITUTION_NOUNS):
+        if stem is None:
             continue
+        if not any(noun in following.lower for noun in INSTITUTION_NOUNS) and not _triggers_for(
+            following.forms, "de"
+        ):
+            continue  # "die russische Armee", "ein russischer Drohnenangriff" name an actor
         if any(p.start <= token.start < p.end for p in names):
             continue
         person = _followed_by_entity(text, following.end, names)
@@ -389,6 +398,9 @@ def _actor_and_target(
                 speakers.append(party)
                 continue
         if event_type == "PROTEST" and (party.is_place or party.role not in _PROTEST_ROLES):
+            continue
+        if party.start < trigger.start and party.end == trigger.end:
+            agent = agent or party  # "ein russischer Drohnenangriff": the demonym owns the event
             continue
         preposition = _preposition_before(text, party.start, sentence_start)
         if preposition in ("von", "vom") and nominal and 0 <= party.start - trigger.end < 30:
@@ -616,8 +628,9 @@ def _build_event(
     amounts: dict[str, int] = {}
     count_group: str | None = None
     for count in counts:
-        if event_type in _COUNT_TYPES[count.kind] and count.kind not in amounts:
-            amounts[count.kind] = count.value
+        kind = "arrested" if count.kind == "people" and mode == "arrest" else count.kind
+        if event_type in _COUNT_TYPES.get(kind, ()) and kind not in amounts:
+            amounts[kind] = count.value
             count_group = count_group or count.group
 
     modality = modality_of(sentence, token.start - start, quoted=attribution.quote is not None)

@@ -103,6 +103,7 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     # COERCE
     Trigger("festnahme", "COERCE", "arrest", "head"),
     Trigger("festnehmen", "COERCE", "arrest"),
+    Trigger("nehmen", "COERCE", "arrest", particle="fest"),
     Trigger("verhaften", "COERCE", "arrest"),
     Trigger("verhaftung", "COERCE", "arrest", "head"),
     Trigger("inhaftieren", "COERCE", "arrest"),

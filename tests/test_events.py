@@ -1,0 +1,245 @@
+"""Event coding on hand-built analyses (mentions and times placed by hand, no models)."""
+
+from __future__ import annotations
+
+from lagebild.events import extract_events
+from lagebild.events.ontology import PLOVER_MODES, PLOVER_TYPES, acled_code, cameo_root
+from lagebild.models import Analysis, Event, Mention, TimeExpression
+
+
+def mention(text: str, surface: str, label: str, canonical: str | None = None, **fields: object) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), surface, label, canonical_name=canonical or surface, **fields)
+
+
+def when(text: str, surface: str, value: str, precision: str = "day", **fields: object) -> TimeExpression:
+    start = text.index(surface)
+    return TimeExpression(start, start + len(surface), surface, value, precision, **fields)  # type: ignore[arg-type]
+
+
+def only(events: list[Event], event_type: str) -> Event:
+    matching = [e for e in events if e.type == event_type]
+    assert len(matching) == 1, [(e.type, e.trigger) for e in events]
+    return matching[0]
+
+
+def test_protest_in_tbilisi_is_a_peaceful_protest_with_place_and_date() -> None:
+    text = "Tausende Menschen demonstrierten am Sonntag in Tiflis gegen das umstrittene Agentengesetz."
+    analysis = Analysis(
+        text=text,
+        published="2024-05-13",
+        mentions=[
+            mention(text, "Tiflis", "LOC", "Tiflis", entity_id="gn:611717", latitude=41.69, longitude=44.83)
+        ],
+        times=[when(text, "am Sonntag", "2024-05-12")],
+    )
+    event = only(extract_events(analysis), "PROTEST")
+    assert (event.mode, event.cameo) == ("demonstrate", "14")
+    assert (event.acled_type, event.acled_subtype) == ("Protests", "Peaceful protest")
+    assert (event.place, event.place_id, event.latitude) == ("Tiflis", "gn:611717", 41.69)
+    assert (event.date, event.date_precision) == ("2024-05-12", "day")
+    assert event.modality == "asserted"
+    assert (
+        text[event.evidence_start : event.evidence_end] == text.rstrip(".") + "." or event.evidence_start == 0
+    )
+
+
+def test_arrest_in_minsk_with_count_actor_role_and_source() -> None:
+    text = "Die Polizei nahm in Minsk mehr als 50 Demonstranten fest, teilte die Menschenrechtsorganisation Wjasna mit."
+    analysis = Analysis(
+        text=text,
+        published="2020-08-10",
+        mentions=[mention(text, "Minsk", "LOC"), mention(text, "Wjasna", "ORG", entity_id="kb:viasna")],
+    )
+    event = only(extract_events(analysis), "COERCE")
+    assert event.mode == "arrest"
+    assert (event.acled_type, event.acled_subtype) == ("Strategic developments", "Arrests")
+    assert event.place == "Minsk"
+    assert event.arrested == 50
+    assert (event.actor, event.actor_role) == ("Polizei", "state forces")
+    assert event.modality == "reported"
+    assert event.attributed_to == "Wjasna"
+    assert event.date == "2020-08-10"  # the publication date, with less confidence
+
+
+def test_drone_strike_on_odesa_has_mode_casualties_actor_and_target() -> None:
+    text = (
+        "Bei einem russischen Drohnenangriff auf Odessa wurden nach Angaben der Behörden "
+        "drei Menschen getötet und zwölf verletzt."
+    )
+    analysis = Analysis(text=text, published="2024-03-02", mentions=[mention(text, "Odessa", "LOC")])
+    event = only(extract_events(analysis), "ASSAULT")
+    assert event.mode == "drone strike"
+    assert event.cameo == "18"
+    assert (event.acled_type, event.acled_subtype) == ("Explosions/Remote violence", "Air/drone strike")
+    assert (event.actor, event.target, event.place) == ("Russland", "Odessa", "Odessa")
+    assert (event.killed, event.injured) == (3, 12)
+    assert event.modality == "reported"
+    assert event.attributed_to == "Behörden"
+
+
+def test_troop_withdrawal_reported_by_a_ministry() -> None:
+    text = (
+        "Russland hat am Mittwoch mit dem Abzug seiner Truppen aus der Region Cherson begonnen, "
+        "teilte das Verteidigungsministerium in Moskau mit."
+    )
+    analysis = Analysis(
+        text=text,
+        published="2022-11-10",
+        mentions=[
+            mention(text, "Russland", "LOC"),
+            mention(text, "Cherson", "LOC"),
+            mention(text, "Moskau", "LOC"),
+        ],
+        times=[when(text, "am Mittwoch", "2022-11-09")],
+    )
+    event = only(extract_events(analysis), "RETREAT")
+    assert (event.mode, event.cameo) == ("withdraw", "08")
+    assert event.actor == "Russland"
+    assert event.date == "2022-11-09"
+    assert event.modality == "reported"
+    assert event.attributed_to == "Verteidigungsministerium"
+
+
+def test_phone_call_between_two_leaders_has_no_invented_place() -> None:
+    text = "Bundeskanzler Scholz telefonierte am Freitag mit dem französischen Präsidenten Macron."
+    analysis = Analysis(
+        text=text,
+        published="2023-03-11",
+        mentions=[
+            mention(text, "Scholz", "PER", "Olaf Scholz", entity_id="Q61053"),
+            mention(text, "Macron", "PER", "Emmanuel Macron", entity_id="Q3052772"),
+        ],
+        times=[when(text, "am Freitag", "2023-03-10")],
+    )
+    event = only(extract_events(analysis), "CONSULT")
+    assert event.mode == "phone call"
+    assert (event.actor, event.actor_id) == ("Olaf Scholz", "Q61053")
+    assert (event.target, event.target_id) == ("Emmanuel Macron", "Q3052772")
+    assert event.place is None
+    assert event.date == "2023-03-10"
+
+
+def test_denial_by_a_ministry_keeps_the_event_and_marks_it_denied() -> None:
+    text = "Das Verteidigungsministerium in Moskau dementierte, dass russische Truppen ein Krankenhaus in Charkiw angegriffen hätten."
+    analysis = Analysis(text=text, mentions=[mention(text, "Moskau", "LOC"), mention(text, "Charkiw", "LOC")])
+    event = only(extract_events(analysis), "ASSAULT")
+    assert event.modality == "denied"
+    assert event.attributed_to == "Verteidigungsministerium"
+    assert event.actor == "Russland"
+    assert event.place == "Charkiw"
+    assert event.date is None and event.date_precision == "unknown"  # no publication date, no time
+
+
+def test_planned_and_hypothetical_events() -> None:
+    planned = "Die Regierung will am Montag eine Ausgangssperre verhängen."
+    hypothetical = "Falls die Proteste andauern, könnte die Regierung den Ausnahmezustand ausrufen."
+    assert only(extract_events(Analysis(text=planned)), "COERCE").modality == "planned"
+    event = only(extract_events(Analysis(text=hypothetical)), "COERCE")
+    assert (event.mode, event.modality) == ("state of emergency", "hypothetical")
+
+
+def test_negated_support_is_coded_as_a_neutral_rejection() -> None:
+    text = "Kasachstan unterstützt weder Russland noch die Ukraine."
+    analysis = Analysis(
+        text=text,
+        mentions=[
+            mention(text, "Kasachstan", "LOC"),
+            mention(text, "Russland", "LOC"),
+            mention(text, "Ukraine", "LOC"),
+        ],
+    )
+    events = extract_events(analysis)
+    assert [e.type for e in events] == ["REJECT"]
+    assert (events[0].mode, events[0].actor) == ("neutrality", "Kasachstan")
+
+
+def test_quote_with_trailing_speaker_is_attributed_and_quoted() -> None:
+    text = "„Wir haben heute mit dem Abzug unserer Truppen begonnen“, sagte Kremlsprecher Dmitri Peskow."
+    analysis = Analysis(
+        text=text, mentions=[mention(text, "Dmitri Peskow", "PER", "Dmitri Peskow", entity_id="Q7107")]
+    )
+    event = only(extract_events(analysis), "RETREAT")
+    assert event.modality == "reported"
+    assert (event.attributed_to, event.quote) == (
+        "Dmitri Peskow",
+        "Wir haben heute mit dem Abzug unserer Truppen begonnen",
+    )
+
+
+def test_weapon_claims_are_kept_apart() -> None:
+    text = (
+        "Putin sagte, Russland habe das System Oreschnik eingesetzt. Die ukrainische Luftwaffe meldete dagegen, "
+        "Russland habe eine interkontinentale ballistische Rakete auf Dnipro abgefeuert."
+    )
+    analysis = Analysis(
+        text=text,
+        mentions=[mention(text, "Putin", "PER", "Wladimir Putin"), mention(text, "Dnipro", "LOC")],
+    )
+    weapons = {e.attributed_to: e.weapon for e in extract_events(analysis) if e.type == "ASSAULT"}
+    assert weapons["ukrainische Luftwaffe"] == "intercontinental ballistic missile"
+
+
+def test_date_falls_back_to_the_previous_sentence_then_to_publication() -> None:
+    text = "Am 6. Januar begannen Proteste in Almaty. Die Polizei nahm Hunderte Menschen fest.\n\nEs kam zu Unruhen."
+    analysis = Analysis(
+        text=text,
+        published="2022-01-07",
+        mentions=[mention(text, "Almaty", "LOC")],
+        times=[when(text, "Am 6. Januar", "2022-01-06")],
+    )
+    events = extract_events(analysis)
+    arrest = only(events, "COERCE")
+    assert (arrest.date, arrest.arrested, arrest.place) == ("2022-01-06", 200, "Almaty")
+    riot = [e for e in events if e.trigger == "Unruhen"][0]
+    assert riot.date == "2022-01-07"
+    assert riot.confidence < arrest.confidence
+
+
+def test_unknown_year_dates_are_kept_as_given() -> None:
+    text = "Am 21. November führte die russische Armee einen massiven Raketenangriff auf die Ukraine durch."
+    analysis = Analysis(
+        text=text,
+        mentions=[mention(text, "Ukraine", "LOC")],
+        times=[when(text, "Am 21. November", "XXXX-11-21")],
+    )
+    event = only(extract_events(analysis), "ASSAULT")
+    assert (event.date, event.date_precision) == ("XXXX-11-21", "day")
+    assert (event.actor, event.actor_role, event.target, event.mode) == (
+        "Russland",
+        "state forces",
+        "Ukraine",
+        "missile strike",
+    )
+
+
+def test_state_of_emergency_has_an_end_date() -> None:
+    text = "Am Mittwoch wurde ein landesweiter Ausnahmezustand verhängt, der bis zum 19. Januar gelten soll."
+    analysis = Analysis(
+        text=text,
+        published="2022-01-07",
+        times=[
+            when(text, "Am Mittwoch", "2022-01-05"),
+            when(text, "bis zum 19. Januar", "2022-01-19", kind="range", range_end="2022-01-19"),
+        ],
+    )
+    event = only(extract_events(analysis), "COERCE")
+    assert (event.mode, event.date, event.date_end, event.modality) == (
+        "state of emergency",
+        "2022-01-05",
+        "2022-01-19",
+        "asserted",
+    )
+
+
+def test_captions_headings_and_english_text() -> None:
+    text = "© Foto: Demonstration in Tiflis\nUnruhen in Kasachstan\nPolice arrested 20 protesters in Tbilisi."
+    events = extract_events(Analysis(text=text, language="en"))
+    assert [(e.type, e.mode, e.arrested) for e in events] == [("COERCE", "arrest", 20)]
+
+
+def test_ontology_tables_are_consistent() -> None:
+    assert set(PLOVER_MODES) == set(PLOVER_TYPES)
+    assert cameo_root("PROTEST") == "14" and cameo_root("FIGHT") == "19" and cameo_root("NOPE") is None
+    assert acled_code("PROTEST", "riot") is not None and acled_code("PROTEST", "riot").event_type == "Riots"
+    assert acled_code("CONSULT", "phone call") is None
