@@ -270,3 +270,17 @@ def test_sample_corpus_conflict_and_csto_deployment(tmp_path: Path) -> None:
     shared = canonical_by_file["001"] & canonical_by_file["003"] & canonical_by_file["004"]
     assert shared, f"no canonical deployment event shared by 001, 003, 004: {canonical_by_file}"
     assert files
+
+
+def test_a_generic_value_beside_contradicting_ones_stays_consensus() -> None:
+    from lagebild.stories.claims import ClaimValue, contradicted_values
+
+    values = [
+        ClaimValue("weapon", key, key)
+        for key in ("missile", "Oreshnik", "intercontinental ballistic missile")
+    ]
+    assert contradicted_values("weapon", values, {}) == {"Oreshnik", "intercontinental ballistic missile"}
+    assert (
+        contradicted_values("killed", [ClaimValue("killed", "5", "5"), ClaimValue("killed", "5", "5")], {})
+        == set()
+    )

@@ -3,8 +3,9 @@ the sources agree.
 
 Values are normalised before they are compared (``Haselnuss`` = ``Oreschnik`` = Oreshnik;
 ``2022-01`` is compatible with ``2022-01-06``; a place with the region containing it).
-An attribute is a ``conflict`` when two of its reported values are incompatible, else
-every value of it is ``consensus``; a value reported by one document only is a
+A value is a ``conflict`` when another reported value of the same attribute is
+incompatible with it (Oreshnik against an ICBM), else ``consensus`` (a generic "missile"
+beside both stays ``consensus``); a value reported by one document only is a
 ``consensus`` with ``support`` 1 (nobody contradicts it, nobody confirms it).
 """
 
@@ -113,8 +114,9 @@ def claims_in_session(session: Session, canonical_event_id: str) -> int:
             value.observations.append(observation)
     written = 0
     for attribute, values in by_attribute.items():
-        status = "conflict" if has_conflict(attribute, list(values.values()), countries) else "consensus"
+        contradicted = contradicted_values(attribute, list(values.values()), countries)
         for value in values.values():
+            status = "conflict" if value.key in contradicted else "consensus"
             identifier = claim_id(canonical_event_id, attribute, value.key)
             session.add(
                 ClaimRow(
@@ -166,7 +168,7 @@ def observations_of(event: EventRow, outlet: str | None, names: dict[str, str]) 
         surface, entity_id = getattr(event, role), getattr(event, f"{role}_id")
         if entity_id:
             add(role, entity_id, surface, names.get(entity_id) or surface)
-        category = label_category(surface, getattr(event, f"{role}_role"))
+        category = label_category(surface, None if entity_id else getattr(event, f"{role}_role"))
         if category and surface:
             add(f"{role}_label", category, surface)
     group = label_category(event.count_group) or (
@@ -195,10 +197,16 @@ def _compatible(attribute: str, countries: dict[str, str | None]) -> Callable[[C
     return lambda a, b: a.key == b.key
 
 
-def has_conflict(attribute: str, values: list[ClaimValue], countries: dict[str, str | None]) -> bool:
-    """Whether any two reported values of ``attribute`` are incompatible."""
+def contradicted_values(
+    attribute: str, values: list[ClaimValue], countries: dict[str, str | None]
+) -> set[str]:
+    """Keys of the values of ``attribute`` that are incompatible with another reported value."""
     compatible = _compatible(attribute, countries)
-    return any(not compatible(a, b) for a, b in combinations(values, 2))
+    contradicted: set[str] = set()
+    for a, b in combinations(values, 2):
+        if not compatible(a, b):
+            contradicted |= {a.key, b.key}
+    return contradicted
 
 
 def _places_compatible(a: ClaimValue, b: ClaimValue, countries: dict[str, str | None]) -> bool:

@@ -110,12 +110,7 @@ def merge_in_session(session: Session, document_ids: list[str]) -> set[str]:
         report = _report(event, story_id)
         members = _candidate_members(session, report)
         countries = _countries(session, [report, *[member for _, member in members]])
-        best: tuple[str | None, float] = (None, MERGE_THRESHOLD)
-        for canonical_id, member in members:
-            score = match_score(report, member, countries)
-            if score is not None and score >= best[1] and (best[0] is None or score > best[1]):
-                best = (canonical_id, score)
-        canonical_id = best[0]
+        canonical_id = _best_canonical(report, members, countries)
         if canonical_id is None:
             canonical_id = f"ce-{event.id}"
             session.add(CanonicalEventRow(id=canonical_id, story_id=story_id, type=event.type, mentions=0))
@@ -126,6 +121,29 @@ def merge_in_session(session: Session, document_ids: list[str]) -> set[str]:
         touched.add(canonical_id)
     LOGGER.info("merged %d events into %d canonical events", len(rows), len(touched))
     return touched
+
+
+def _best_canonical(
+    report: _Report, members: list[tuple[str, _Report]], countries: dict[str, str | None]
+) -> str | None:
+    """The canonical event scoring highest with ``report`` (best member), compatible with all members.
+
+    Requiring compatibility with every member (complete linkage) keeps coarse dates such as
+    ``2022-01`` from chaining reports of 5 and 13 January into one event.
+    """
+    best_score: dict[str, float] = {}
+    blocked: set[str] = set()
+    for canonical_id, member in members:
+        score = match_score(report, member, countries)
+        if score is None:
+            blocked.add(canonical_id)
+        else:
+            best_score[canonical_id] = max(score, best_score.get(canonical_id, score))
+    eligible = [
+        (score, canonical_id) for canonical_id, score in best_score.items() if canonical_id not in blocked
+    ]
+    eligible = [item for item in eligible if item[0] >= MERGE_THRESHOLD]
+    return max(eligible, key=lambda item: (item[0], item[1]))[1] if eligible else None
 
 
 def _report(event: EventRow, story_id: str | None) -> _Report:
