@@ -97,13 +97,14 @@ class Follower:
         limits: FetchLimits | None = None,
         politeness_s: float = 1.0,
         notifier: Notifier | None = None,
+        with_analysis: bool = True,
     ) -> None:
         self.store = store
         self.config = config
         self.fetcher = Fetcher(
             store, limits=limits, allow_private=config.allow_private, politeness_s=politeness_s
         )
-        self.ingestor = Ingestor(store)
+        self.ingestor = Ingestor(store, with_analysis=with_analysis)
         self.notifier = notifier or Notifier(allow_private=config.allow_private)
 
     def close(self) -> None:
