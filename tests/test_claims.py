@@ -284,3 +284,13 @@ def test_a_generic_value_beside_contradicting_ones_stays_consensus() -> None:
         contradicted_values("killed", [ClaimValue("killed", "5", "5"), ClaimValue("killed", "5", "5")], {})
         == set()
     )
+
+
+def test_date_ranges_and_capitals_are_compatible_claims() -> None:
+    from lagebild.stories.claims import ClaimValue, contradicted_values
+
+    dates = [ClaimValue("date", key, key) for key in ("2022-01-05/2022-01-19", "2022-01-06", "2022-02-01")]
+    assert contradicted_values("date", dates, {}) == {"2022-01-05/2022-01-19", "2022-01-06", "2022-02-01"}
+    assert contradicted_values("date", dates[:2], {}) == set()
+    actors = [ClaimValue("actor", key, key) for key in ("Q159", "Q649")]  # Russland, Moskau
+    assert contradicted_values("actor", actors, {}) == set()

@@ -185,13 +185,15 @@ def observations_of(event: EventRow, outlet: str | None, names: dict[str, str]) 
 
 def _compatible(attribute: str, countries: dict[str, str | None]) -> Callable[[ClaimValue, ClaimValue], bool]:
     if attribute == "date":
-        return lambda a, b: all(
-            dates_compatible(x, y) for x in a.key.split("/")[:1] for y in b.key.split("/")[:1]
+        return lambda a, b: dates_compatible(
+            *_interval(a.key)[:1], *_interval(b.key)[:1], _interval(a.key)[1], _interval(b.key)[1]
         )
     if attribute == "place":
         return lambda a, b: _places_compatible(a, b, countries)
     if attribute == "weapon":
         return lambda a, b: weapons_compatible(a.key, b.key)
+    if attribute in {"actor", "target"}:  # a capital stands for its country (Moskau, Russland)
+        return lambda a, b: a.key == b.key or place_relation(a.key, None, b.key, None) == "contains"
     if attribute == "type":
         return lambda a, b: types_compatible(a.key, b.key)
     return lambda a, b: a.key == b.key
@@ -207,6 +209,12 @@ def contradicted_values(
         if not compatible(a, b):
             contradicted |= {a.key, b.key}
     return contradicted
+
+
+def _interval(key: str) -> tuple[str, str | None]:
+    """A date key ``start`` or ``start/end`` as (start, end)."""
+    start, _, end = key.partition("/")
+    return start, end or None
 
 
 def _places_compatible(a: ClaimValue, b: ClaimValue, countries: dict[str, str | None]) -> bool:

@@ -82,9 +82,12 @@ def date_relation(a: DateSpan | None, b: DateSpan | None, near_days: int = 2) ->
     return "near" if gap <= near_days else "disjoint"
 
 
-def dates_compatible(a: str | None, b: str | None) -> bool:
-    """Whether two reported dates can describe the same day given their precision."""
-    return date_relation(date_span(a), date_span(b)) in {"same", "overlap", "partial", "unknown"}
+def dates_compatible(
+    a: str | None, b: str | None, a_end: str | None = None, b_end: str | None = None
+) -> bool:
+    """Whether two reported dates (optionally intervals) can describe the same day given their precision."""
+    relation = date_relation(date_span(a, a_end), date_span(b, b_end))
+    return relation in {"same", "overlap", "partial", "unknown"}
 
 
 # -- places ----------------------------------------------------------------------------
