@@ -245,6 +245,7 @@ def site_view(
                 f"{item.distance_km:g} km\t{source.document_id} {source.outlet or '?'} „{source.title or '?'}“\n"
                 f"\t{item.evidence}",
                 markup=False,
+                soft_wrap=True,
             )
 
 
