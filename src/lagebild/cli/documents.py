@@ -70,7 +70,10 @@ def ingest(
 def docs(db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """List stored documents."""
     store = open_store(db)
-    table = Table("id", "outlet", "published", "lang", "title", "words", "duplicate of")
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for column in ("outlet", "published", "lang", "title", "words", "duplicate of"):
+        table.add_column(column)
     with store.read_session() as session:
         for row in iter_documents(session):
             date = f"{row.published or '?'}" + (
