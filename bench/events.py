@@ -58,6 +58,8 @@ def field_matches(name: str, gold: Any, predicted: Any) -> bool:
         want, got = option.casefold().strip(), str(predicted).casefold().strip()
         if want == got:
             return True
+        if name == "weapon" and all(part.strip() in got for part in want.split(";")):
+            return True
         if name in TEXT_FIELDS and min(len(want), len(got)) >= 4 and (want in got or got in want):
             return True
     return False

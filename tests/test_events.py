@@ -181,7 +181,7 @@ def test_weapon_claims_are_kept_apart() -> None:
 
 
 def test_date_falls_back_to_the_previous_sentence_then_to_publication() -> None:
-    text = "Am 6. Januar begannen Proteste in Almaty. Die Polizei nahm Hunderte Menschen fest.\n\nEs kam zu Unruhen."
+    text = "Am 6. Januar begannen Proteste in Almaty. Die Polizei nahm Hunderte Menschen fest.\n\nDie Lage blieb angespannt.\n\nEs kam zu Unruhen."
     analysis = Analysis(
         text=text,
         published="2022-01-07",

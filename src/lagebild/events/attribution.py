@@ -145,6 +145,8 @@ _FRONT_ADVERBIALS = frozenset(
         "so",
         "dabei",
         "damals",
+        "einerseits",
+        "andererseits",
     }
 )
 
@@ -228,13 +230,17 @@ def modality_of(sentence: str, trigger_at: int, *, quoted: bool = False, languag
         return "denied"
     if clause_words & _HYPOTHETICAL:
         return "hypothetical"
+    before_trigger = _TOKEN.findall(sentence[:trigger_at])
+    adjunct = bool(before_trigger) and before_trigger[-1].lower() in ("bei", "während", "nach")
     future = (
-        bool(clause_words & _FUTURE_AUX)
+        not adjunct
+        and bool(clause_words & _FUTURE_AUX)
         and not clause_words & _PERFECT_AUX
         and not (clause_words & {"worden", "wurde", "wurden"})
     )
     planned_words = (lemmas | {"bereit"} & set(words)) & _PLANNED
-    if future or (planned_words and (clause_lemmas & _PLANNED or _governs(sentence, clause_start))):
+    planned_here = clause_lemmas & _PLANNED or _governs(sentence, clause_start)
+    if future or (planned_words and planned_here and not adjunct):
         return "planned"
     if quoted or clause_words & _SUBJUNCTIVE_I or clause_lemmas & _HEARSAY or lemmas & _RUMOUR:
         return "reported"
@@ -279,21 +285,23 @@ def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, 
     """The noun phrase that begins at ``start``: articles, adjectives, capitalised words, genitives."""
     end = start
     seen_noun = False
+    modifier_allowed = True  # adjectives may follow an article or another adjective
     for token in _TOKEN.finditer(text, start, limit if limit is not None else len(text)):
         gap = text[end : token.start()]
         if seen_noun and gap.strip() not in ("", "-"):
             break
         word = token.group()
         lowered = word.lower()
-        if lowered in _ARTICLES and not seen_noun:
-            pass
-        elif word[0].isupper():
-            seen_noun = True
-        elif lowered in _ARTICLES or (lowered.endswith(("e", "en", "er", "es")) and not seen_noun):
-            pass
+        if lowered in _ARTICLES:
+            modifier_allowed = True
+            continue
+        if word[0].isupper():
+            seen_noun, modifier_allowed = True, False
+            end = token.end()
+        elif modifier_allowed and lowered.endswith(("e", "en", "er", "es")):
+            continue
         else:
             break
-        end = token.end()
     return (start, end) if seen_noun else None
 
 
@@ -370,6 +378,11 @@ def find_speaker(
     )
     if before_words and not front_adverbial:
         offset = start + clause_start + sentence[clause_start:].index(before)
+        named = [m for m in mentions if offset <= m.start < offset + len(before) and m.label == "PER"]
+        if named and not _is_noun_list(before_words):
+            # "Einerseits führte Präsident Erdoğan ein Telefonat … und sagte": the person speaks
+            first = named[0]
+            return Speaker(first.canonical_name or first.text, first.entity_id, first.start, first.end)
         whole = (offset, offset + len(before))
         phrase = (
             whole

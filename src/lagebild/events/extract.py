@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -86,6 +87,8 @@ _VERBAL_TYPES = frozenset(
 )
 _MODE_SEVERITY = {"riot": 2, "occupy": 2, "strike": 1}
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
+_INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
+_TITLES = ("präsident", "minister", "kanzler", "premier", "sprecher", "staatschef", "generalsekretär")
 _NEGATIONS_AFTER = frozenset({"weder", "kein", "keine", "keinen", "keiner", "nicht", "neither", "no"})
 
 
@@ -109,6 +112,8 @@ class _Party:
     role: str | None
     is_place: bool
     is_entity: bool = True
+    label: str = "ORG"
+    is_country: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -309,13 +314,24 @@ def _is_country(mention: Mention) -> bool:
     return (mention.canonical_name or mention.text).casefold() in names or mention.text.casefold() in names
 
 
-def _followed_by_entity(text: str, end: int, parties: Sequence[_Party]) -> _Party | None:
+def _followed_by_entity(
+    text: str, end: int, parties: Sequence[_Party], label: str | None = None
+) -> _Party | None:
     """An entity right after ``end``, directly or as a genitive or "aus" phrase ("Truppen Armeniens")."""
     gap = re.match(r"\s+(?:(?:der|des|aus|von)\s+)?(?:[a-zäöüß]\w*\s+)?", text[end : end + 40])
     for party in parties:
         if party.is_entity and end < party.start <= end + (gap.end() if gap else 1) + 1:
-            return party
+            if label is None or party.label == label:
+                return party
     return None
+
+
+def _person_after_title(text: str, end: int) -> tuple[int, int] | None:
+    """A capitalised name right after a title ("Außenminister Blinken"), when no mention covers it."""
+    match = re.match(r" ((?:[A-ZÄÖÜ][\w’'-]+)(?: [A-ZÄÖÜ][\w’'-]+)?)(?=[\s,.;:])", text[end : end + 60])
+    if match is None or match.group(1).split()[0].lower() in _ARTICLE_LIKE:
+        return None
+    return end + match.start(1), end + match.end(1)
 
 
 def _parties(
@@ -327,41 +343,58 @@ def _parties(
     known: dict[str, str],
 ) -> list[_Party]:
     """Actor/target candidates in a sentence, in order."""
-    parties = [
+    names = [
         _Party(
             m.start,
             m.end,
             m.canonical_name or m.text,
             m.entity_id,
             _role_of(text, m.start, m.end),
-            _is_place(m),
+            _is_place(m) and m.text[:1].isupper(),  # "russische" linked to Russland is no place
+            label=m.label,
+            is_country=_is_country(m),
         )
         for m in mentions
         if start <= m.start and m.end <= end and m.label in ("PER", "ORG", "LOC")
     ]
-    names = list(parties)
+    parties = [
+        p
+        for p in names
+        if text[p.start].isupper() or _followed_by_entity(text, p.end + 1, names, "PER") is None
+    ]
     for index, token in enumerate(tokens[:-1]):
         stem = next((s for s in DEMONYMS if token.lower.startswith(s)), None)
         following = tokens[index + 1]
-        if stem is None:
+        if stem is None or any(p.start <= token.start < p.end for p in names):
             continue
         if not any(noun in following.lower for noun in INSTITUTION_NOUNS) and not _triggers_for(
             following.forms, "de"
         ):
             continue  # "die russische Armee", "ein russischer Drohnenangriff" name an actor
-        if any(p.start <= token.start < p.end for p in names):
-            continue
-        person = _followed_by_entity(text, following.end, names)
-        if person is not None and person.start - following.end <= 2:
+        if _followed_by_entity(text, following.end, names, "PER") is not None:
             continue  # "der türkische Präsident Erdoğan": the name stands for the actor
         country = DEMONYMS[stem]
         role = _role_of(text, following.start, following.end)
         parties.append(
-            _Party(token.start, following.end, country, known.get(country.casefold()), role, False)
+            _Party(
+                token.start,
+                following.end,
+                country,
+                known.get(country.casefold()),
+                role,
+                False,
+                is_country=True,
+            )
         )
     for token in tokens:
         if not token.text[0].isupper() or any(p.start <= token.start < p.end for p in parties):
             continue
+        if token.lower.endswith(_TITLES) and _followed_by_entity(text, token.end, names) is None:
+            person = _person_after_title(text, token.end)
+            if person is not None:
+                name = text[person[0] : person[1]]
+                parties.append(_Party(person[0], person[1], name, None, "government", False, label="PER"))
+                continue
         role = next((r for s, r in ROLE_NOUNS if token.lower.startswith(s) or token.lower.endswith(s)), None)
         if role not in _PARTY_ROLES or _followed_by_entity(text, token.end, parties) is not None:
             continue
@@ -375,54 +408,73 @@ def _is_passive(tokens: Sequence[_Token], trigger: _Token) -> bool:
 
 def _actor_and_target(
     text: str,
-    sentence_start: int,
+    sentence: tuple[int, int],
     parties: Sequence[_Party],
     trigger: _Token,
     tokens: Sequence[_Token],
     event_type: str,
     attribution: Attribution,
+    counted: Sequence[tuple[int, int]],
 ) -> tuple[_Party | None, _Party | None]:
     """Actor: the first party in subject position; target: a party after auf/gegen/mit, else the object.
 
-    The speaker is never the target; it is the actor of a verbal event that names no other subject.
+    Parties of the trigger's clause come first; a passive clause takes no actor from other
+    clauses.  The speaker is never the target; it is the actor of a verbal event it
+    introduces.  Who is counted ("18 Sicherheitskräfte getötet") is neither.
     """
+    clause_start, clause_end = clause_around(text[sentence[0] : sentence[1]], trigger.start - sentence[0])
+    clause = (sentence[0] + clause_start, sentence[0] + clause_end)
     subjects: list[_Party] = []
     speakers: list[_Party] = []
-    marked_target: _Party | None = None
+    marked: list[_Party] = []
     agent: _Party | None = None
-    passive_patient = event_type in _PATIENT_TYPES and _is_passive(tokens, trigger)
+    passive = _is_passive(tokens, trigger)
+    passive_patient = event_type in _PATIENT_TYPES and passive
     nominal = trigger.text[0].isupper()
     for party in parties:
         if attribution.speaker_start is not None and attribution.speaker_end is not None:
             if attribution.speaker_start <= party.start < attribution.speaker_end:
                 speakers.append(party)
                 continue
+        if any(start <= party.start < end for start, end in counted):
+            continue
         if event_type == "PROTEST" and (party.is_place or party.role not in _PROTEST_ROLES):
             continue
         if party.start < trigger.start and party.end == trigger.end:
             agent = agent or party  # "ein russischer Drohnenangriff": the demonym owns the event
             continue
-        preposition = _preposition_before(text, party.start, sentence_start)
+        preposition = _preposition_before(text, party.start, sentence[0])
         if preposition in ("von", "vom") and nominal and 0 <= party.start - trigger.end < 30:
             agent = agent or party  # "die Aufforderung von Präsident Tokajew"
         elif preposition in _TARGET_PREPS:
-            if marked_target is None and (event_type in _OBJECT_TYPES or preposition in ("auf", "gegen")):
-                marked_target = party
-        elif preposition == "aus" and event_type == "MOBILIZE":
+            if event_type in _OBJECT_TYPES or preposition in ("auf", "gegen"):
+                marked.append(party)
+        elif preposition == "aus" and event_type == "MOBILIZE" and (party.is_country or not party.is_place):
             agent = agent or party
         elif preposition not in _PLACE_PREPS:
             subjects.append(party)
+
+    def in_clause(candidates: Sequence[_Party]) -> list[_Party]:
+        return [p for p in candidates if clause[0] <= p.start < clause[1]]
+
+    near = in_clause(subjects)
     if passive_patient:
-        return agent, marked_target or (subjects[0] if subjects else None)
-    actor = agent or (subjects[0] if subjects else None)
+        patients = in_clause(marked) or near or marked or subjects
+        return agent, patients[0] if patients else None
+    pool = near or ([] if passive else subjects)
+    actor = agent or (pool[0] if pool else None)
+    if event_type in _VERBAL_TYPES and speakers and (actor is None or speakers[0].start < trigger.start):
+        actor = speakers[0] if speakers[0].start < trigger.start or actor is None else actor
     if actor is not None and not actor.is_entity and actor.role in ("state forces", "alliance forces"):
         # "Friedenstruppen ... der CSTO-Einsatzkräfte": the organisation stands for its troops
         actor = next((p for p in subjects if p.is_entity and not p.is_place), actor)
-    if actor is None and event_type in _VERBAL_TYPES and speakers:
-        actor = speakers[-1]
-    target = marked_target
+    targets = sorted(in_clause(marked) or marked, key=lambda p: abs(p.start - trigger.start))
+    target = targets[0] if targets else None
     if target is None and event_type in _OBJECT_TYPES:
-        target = next((p for p in subjects if actor is None or p.name != actor.name), None)
+        objects = [p for p in (near or subjects) if actor is None or p.name != actor.name]
+        target = objects[0] if objects else None
+    if target is None and event_type == "CONSULT":
+        target = next((p for p in parties if p.label == "PER" and p not in speakers and p is not actor), None)
     return actor, target
 
 
@@ -444,7 +496,12 @@ def _pick_place(
 ) -> Mention | None:  # fmt: skip
     ranked = []
     for mention in mentions:
-        if span[0] <= mention.start and mention.end <= span[1] and _is_place(mention):
+        if (
+            span[0] <= mention.start
+            and mention.end <= span[1]
+            and _is_place(mention)
+            and mention.text[:1].isupper()
+        ):
             rank = _place_rank(mention, text, span[0], trigger_at, actor)
             if rank is not None and (rank[0] == 0 or not locative_only):
                 ranked.append((rank, mention))
@@ -492,7 +549,13 @@ def _cataphoric_speaker(
     if verb is None or len(_TOKEN.findall(sentence[: verb.start()])) != 1:
         return None
     speaker = find_speaker(text, following, mentions, language)
-    return Attribution.of(speaker) if speaker else None
+    return Attribution.of(speaker, cue="cataphoric") if speaker else None
+
+
+def _pronoun_speaks(sentence: str) -> bool:
+    """Whether the sentence opens with "Er/Sie" and a reporting verb ("Er betonte, dass …")."""
+    words = sentence.split(maxsplit=2)
+    return len(words) >= 2 and words[0] in ("Er", "Sie") and reporting_verb(" ".join(words[:2])) is not None
 
 
 @dataclass
@@ -525,7 +588,8 @@ def extract_events(analysis: Analysis) -> list[Event]:
         None,
     )
     published = _publication_date(analysis.published)
-    paragraph_of = [text.count("\n", 0, s) for s, _ in sentences]
+    breaks = [match.start() for match in re.finditer(r"\n+", text)]
+    paragraph_of = [bisect_right(breaks, s) for s, _ in sentences]
     events: list[Event] = []
     context = _Context()
     for number, (start, end) in enumerate(sentences):
@@ -540,7 +604,16 @@ def extract_events(analysis: Analysis) -> list[Event]:
                 attribution = _cataphoric_speaker(text, following, mentions, language) or attribution
             if attribution.speaker is None and context.speaker and context.speaker[1] == paragraph_of[number]:
                 if modality_of(text[start:end], 0, language=language) == "reported":
-                    attribution = replace(context.speaker[0], speaker_start=None, speaker_end=None)
+                    attribution = replace(
+                        context.speaker[0], speaker_start=None, speaker_end=None, cue="carried"
+                    )
+            if (
+                attribution.speaker is None
+                and context.person is not None
+                and _pronoun_speaks(text[start:end])
+            ):
+                person = context.person
+                attribution = Attribution(person.name, person.entity_id, attribution.quote, "pronoun")
             counts = find_counts(text[start:end])
             for trigger, index in triggers:
                 event = _build_event(
@@ -586,7 +659,8 @@ def _build_event(
     confidence = 0.55 if not trigger.secondary else 0.35
 
     clause_start, _ = clause_around(sentence, token.start - start)
-    actor, target = _actor_and_target(text, start, parties, token, tokens, event_type, attribution)
+    counted = [(start + count.start, start + count.end) for count in counts]
+    actor, target = _actor_and_target(text, span, parties, token, tokens, event_type, attribution, counted)
     if actor is None and context.person is not None:
         before = [t.lower for t in tokens if start + clause_start <= t.start < token.start]
         if any(word in _PRONOUN_SUBJECTS for word in before):
@@ -634,7 +708,7 @@ def _build_event(
             count_group = count_group or count.group
 
     modality = modality_of(sentence, token.start - start, quoted=attribution.quote is not None)
-    if modality == "asserted" and attribution.speaker:
+    if modality == "asserted" and attribution.speaker and attribution.cue in _INDIRECT_CUES:
         modality = "reported"
 
     return Event(

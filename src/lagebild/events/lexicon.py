@@ -129,6 +129,12 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     Trigger("landen", "MOBILIZE", "troops", requires=_TROOPS),
     Trigger("alarmbereitschaft", "MOBILIZE", "alert", "head"),
     Trigger("sichern", "MOBILIZE", "alert", requires=_FACILITY),
+    Trigger(
+        "verstärken",
+        "MOBILIZE",
+        "alert",
+        requires=("schutz", "sicherheitsmaßnahme", "grenzschutz", "präsenz"),
+    ),
     # RETREAT
     Trigger("rückzug", "RETREAT", "withdraw", "head"),
     Trigger("abzug", "RETREAT", "withdraw", "head"),
@@ -305,6 +311,7 @@ ROLE_NOUNS: tuple[tuple[str, str], ...] = (
     ("menschen", "civilians"),
     ("regierung", "government"),
     ("ministerium", "government"),
+    ("minister", "government"),
     ("präsident", "government"),
     ("behörde", "government"),
     ("bündnis", "alliance"),
