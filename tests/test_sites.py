@@ -162,3 +162,28 @@ def test_sample_corpus_site_in_almaty(tmp_path: Path, sample_dir: Path) -> None:
     assert january_6, [item.event.date for item in view.events]
     assert all(item.source.document_id in summary.document_ids and item.evidence for item in january_6)
     assert {item.event.id for item in january_6} <= {alert.event_id for alert in alerts}
+
+
+def test_routes_json_atom_pages_and_token(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from lagebild.alerts.routes import router
+    from lagebild.api.app import create_app
+
+    app = create_app(store, token="secret-token")
+    app.include_router(router)
+    client = TestClient(app)
+    site = {"name": "Almaty", "latitude": ALMATY[0], "longitude": ALMATY[1], "category": "civilian"}
+    assert client.post("/api/v1/sites", json=site).status_code == 401
+    created = client.post("/api/v1/sites", json=site, headers={"Authorization": "Bearer secret-token"})
+    assert created.status_code == 201
+    add_report(store)
+    evaluate_new_events(store, ["doc-jan6"], deliver=False)
+    (listed,) = client.get("/api/v1/sites").json()
+    assert listed["threat_level"] == "critical" and {e["date"] for e in listed["events"]} == {"2022-01-06"}
+    (rule,) = client.get("/api/v1/watch").json()
+    feed = client.get(f"/api/v1/watch/{rule['id']}/feed.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml") and feed.text.count("<entry>") == 2
+    page = client.get("/sites")
+    assert page.status_code == 200 and "Gewalt in Almaty" in page.text and "<script>" not in page.text
+    assert client.get("/watch").status_code == 200 and client.get("/watch/static/sites.js").status_code == 200
