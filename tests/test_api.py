@@ -115,23 +115,24 @@ def test_pagination_is_stable_while_rows_arrive(fresh_store: Store) -> None:
     everything = [item["id"] for item in client.get("/api/v1/events", params={"limit": 500}).json()["items"]]
     first = client.get("/api/v1/events", params={"limit": 2}).json()
     seen = [item["id"] for item in first["items"]]
-    with fresh_store.session() as session:  # a newer event arrives between two page requests
-        session.add(
-            EventRow(
-                id="ev-late",
-                document_id="doc-dnipro",
-                type="ASSAULT",
-                date="2025-01-01",
-                evidence_start=0,
-                evidence_end=5,
+    with fresh_store.session() as session:  # newer events arrive between two page requests
+        for event_id, date in (("ev-late", "2025-01-01"), ("ev-year-unknown", "XXXX-12-24")):
+            session.add(
+                EventRow(
+                    id=event_id,
+                    document_id="doc-dnipro",
+                    type="ASSAULT",
+                    date=date,
+                    evidence_start=0,
+                    evidence_end=5,
+                )
             )
-        )
     cursor = first["next_cursor"]
     while cursor:
         page = client.get("/api/v1/events", params={"limit": 2, "cursor": cursor}).json()
         seen += [item["id"] for item in page["items"]]
         cursor = page["next_cursor"]
-    assert seen == everything
+    assert seen == everything + ["ev-year-unknown"]  # an unknown year sorts last, after the older pages
     assert client.get("/api/v1/events", params={"limit": 1}).json()["items"][0]["id"] == "ev-late"
 
 

@@ -11,15 +11,19 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 import uvicorn
 
 from api_fixtures import build_store
 from lagebild.api import create_app
+from lagebild.store import Store, open_store
 
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "kz-2022-de"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -46,9 +50,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = build_store(tmp_path_factory.mktemp("web") / "web.db")
+@contextmanager
+def serving(store: Store) -> Iterator[str]:
+    """The app over ``store`` served by uvicorn in a thread on a free port of 127.0.0.1."""
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
@@ -59,9 +63,18 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = build_store(tmp_path_factory.mktemp("web") / "web.db")
+    with serving(store) as url:
+        yield url
     store.close()
 
 
@@ -176,19 +189,47 @@ def test_clicking_an_event_opens_its_evidence(watched: tuple, base_url: str) -> 
     assert "Dnipro" in page.locator("mark.evidence.selected a.mention.ent-LOC").all_inner_texts()
 
 
-def test_screenshots(watched: tuple, base_url: str) -> None:
+def _screenshot_store(folder: Path) -> tuple[Store, str]:
+    """The sample corpus ingested for real when the pipeline imports, else the fixture store."""
+    try:
+        from lagebild.ingest import ingest_paths
+
+        store = open_store(str(folder / "sample.db"))
+        ingest_paths(store, [SAMPLE_DIR])
+        return store, "sample corpus"
+    except ImportError:
+        return build_store(folder / "fixture.db"), "fixture store"
+
+
+def test_screenshots(watched: tuple, tmp_path: Path) -> None:
     target = os.environ.get("LAGEBILD_SCREENSHOTS")
     if not target:
         pytest.skip("set LAGEBILD_SCREENSHOTS=<dir> to save screenshots")
     page, _ = watched
     folder = Path(target)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, path in (
-        ("dashboard", "/"),
-        ("story", "/stories/story-kz"),
-        ("document", "/documents/doc-almaty-a?event=ev-assault-a"),
-    ):
-        page.goto(base_url + path)
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    _open_map(page, base_url)
-    page.screenshot(path=str(folder / "map.png"))
+    store, _ = _screenshot_store(tmp_path)
+    with serving(store) as url:
+        stories = httpx.get(f"{url}/api/v1/stories").json()["items"]
+        story = max(stories, key=lambda item: item["size"])
+        events = httpx.get(f"{url}/api/v1/events", params={"located": "true", "place": "Almaty"}).json()[
+            "items"
+        ]
+        event = next(
+            (
+                item
+                for item in events
+                if item["type"] in ("PROTEST", "ASSAULT") and "Almaty" in item["evidence"]
+            ),
+            events[0],
+        )
+        page.goto(url + "/")
+        page.screenshot(path=str(folder / "dashboard.png"), full_page=True)
+        page.goto(f"{url}/stories/{story['id']}")
+        page.screenshot(path=str(folder / "story.png"))
+        page.goto(f"{url}/documents/{event['document_id']}?event={event['id']}")
+        page.eval_on_selector("mark.evidence.selected", "mark => mark.scrollIntoView({block: 'center'})")
+        page.screenshot(path=str(folder / "document.png"))
+        _open_map(page, url)
+        page.screenshot(path=str(folder / "map.png"))
+    store.close()

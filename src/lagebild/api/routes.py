@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -177,6 +177,14 @@ def event_filter(
 EventFilterDep = Annotated[queries.EventFilter, Depends(event_filter)]
 
 
+#: Events sort by date, latest first; undated ones and those with an unknown year (``XXXX-11-21``) last.
+_EVENT_SORT_DATE = case((EventRow.date.startswith("X"), ""), else_=func.coalesce(EventRow.date, ""))
+
+
+def _sort_date(date: str | None) -> str:
+    return "" if not date or date.startswith("X") else date
+
+
 # -- documents -------------------------------------------------------------------------------------
 
 
@@ -314,7 +322,7 @@ def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
         rows = session.scalars(
             select(EventRow)
             .where(column == entity_id)
-            .order_by(func.coalesce(EventRow.date, "").desc(), EventRow.id)
+            .order_by(_EVENT_SORT_DATE.desc(), EventRow.id)
             .limit(DETAIL_ITEMS)
         ).all()
         return _events_out(session, list(rows))
@@ -380,13 +388,12 @@ def list_mentions(
 def list_events(
     session: SessionDep, conditions: EventFilterDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[EventOut]:
-    date = func.coalesce(EventRow.date, "")
     rows, next_cursor = _page(
         session,
         queries.filter_events(select(EventRow), conditions),
         kind="events",
-        keys=[SortKey(date, descending=True), SortKey(EventRow.id)],
-        key_of=lambda row: [row.date or "", row.id],
+        keys=[SortKey(_EVENT_SORT_DATE, descending=True), SortKey(EventRow.id)],
+        key_of=lambda row: [_sort_date(row.date), row.id],
         cursor=cursor,
         limit=limit,
     )

@@ -91,10 +91,26 @@ def story_page(story_id: str, request: Request, session: SessionDep) -> HTMLResp
     story = routes.story_detail(session, story_id)
     by_outlet: dict[str, list[Any]] = defaultdict(list)
     for document in story.documents:
-        by_outlet[document.outlet or "unknown outlet"].append(document)
+        by_outlet[document.outlet or "Medium unbekannt"].append(document)
     claims_by_event = {event.id: _group_claims(event.claims) for event in story.canonical_events}
+    disputed = {
+        event.id
+        for event in story.canonical_events
+        if any(g[1] == "conflict" for g in claims_by_event[event.id])
+    }
+    # Disputed events first, then the most reported; the rest stay folded on the page.
+    ordered = sorted(
+        story.canonical_events,
+        key=lambda event: (event.id not in disputed, -event.mentions, event.date or ""),
+    )
     return _render(
-        request, "story.html", story=story, by_outlet=dict(by_outlet), claims_by_event=claims_by_event
+        request,
+        "story.html",
+        story=story,
+        by_outlet=dict(by_outlet),
+        claims_by_event=claims_by_event,
+        canonical_events=ordered,
+        disputed=disputed,
     )
 
 
