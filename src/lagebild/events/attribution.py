@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import simplemma
 
@@ -19,6 +19,7 @@ from lagebild.models import Mention, Modality
 _TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
 _QUOTE_PAIRS = (("„", "“"), ("“", "”"), ("»", "«"), ('"', '"'), ("«", "»"))
 _CLAUSE_BREAK = re.compile(r"[,;:–„“”\"»«()]|\s-\s")
+_PHRASE_BREAK = re.compile(r"[,;:–()]|\s-\s")
 
 #: Reporting verbs (lemma) and the detached particle a German separable verb needs.
 REPORTING_VERBS: dict[str, str | None] = {
@@ -159,6 +160,7 @@ class Speaker:
     entity_id: str | None
     start: int
     end: int
+    via: str = "verb"  # "verb" (teilte X mit) or "source" (nach Angaben X, laut X)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ class Attribution:
     def of(cls, speaker: Speaker | None, quote: str | None = None, cue: str | None = None) -> Attribution:
         if speaker is None:
             return cls(quote=quote, cue=cue)
-        return cls(speaker.name, speaker.entity_id, quote, cue, speaker.start, speaker.end)
+        return cls(speaker.name, speaker.entity_id, quote, cue or speaker.via, speaker.start, speaker.end)
 
 
 def lemma(word: str, language: str = "de") -> str:
@@ -210,13 +212,49 @@ def _is_speech(text: str, opening: int, closing: int, inner: str) -> bool:
     return bool(re.match(r"[“”\"»«]?\s*,\s*[a-zäöü]", text[closing + 1 : closing + 6]))
 
 
-def clause_around(text: str, position: int) -> tuple[int, int]:
-    """The clause (between commas, colons, dashes and quote marks) that holds ``position``."""
+def clause_around(text: str, position: int, *, lists: bool = False, quotes: bool = True) -> tuple[int, int]:
+    """The clause (between commas, colons, dashes and quote marks) that holds ``position``.
+
+    With ``lists``, a clause that continues an enumeration ("TASS, Reuters und Zeugen
+    berichteten", "Putin, Lukaschenko und Paschinjan beschlossen") reaches back to its
+    first item.
+    """
+    breaks = _CLAUSE_BREAK if quotes else _PHRASE_BREAK
     start = 0
-    for match in _CLAUSE_BREAK.finditer(text, 0, position):
+    for match in breaks.finditer(text, 0, position):
         start = match.end()
-    following = _CLAUSE_BREAK.search(text, position)
-    return start, following.start() if following else len(text)
+    following = breaks.search(text, position)
+    end = following.start() if following else len(text)
+    return (_list_start(text, start) if lists else start), end
+
+
+_LIST_WORDS = frozenset({"und", "sowie", "oder", "and", "or"})
+
+
+def _list_start(text: str, start: int) -> int:
+    """Move a clause start back over the comma-separated items of a list that ends in it."""
+    while start > 0 and text[start - 1] == ",":
+        words = text[start:].split()
+        first = words[0] if words else ""
+        if not (first[:1].isupper() or first.lower() in _LIST_WORDS or first.lower() in _ARTICLES):
+            break
+        previous = 0
+        for match in _CLAUSE_BREAK.finditer(text, 0, start - 1):
+            previous = match.end()
+        segment = text[previous : start - 1]
+        items = segment.split()
+        if 1 <= len(items) <= 3 and all(
+            w[:1].isupper() or w.lower() in _ARTICLES | _LIST_WORDS for w in items
+        ):
+            start = previous
+            if previous == 0 or text[previous - 1] != ",":
+                break
+            continue
+        tail = re.search(r"(?:[A-ZÄÖÜ][\w’'-]*\s*)+$", segment)
+        if tail:
+            start = previous + tail.start()
+        break
+    return start
 
 
 def modality_of(sentence: str, trigger_at: int, *, quoted: bool = False, language: str = "de") -> Modality:
@@ -354,35 +392,37 @@ def find_speaker(
     cue = _SOURCE_CUES.search(sentence)
     if cue:
         phrase = _noun_phrase(text, start + cue.end(), end)
-        if phrase:
-            return _speaker_from_span(text, phrase, mentions)
+        found = _speaker_from_span(text, phrase, mentions) if phrase else None
+        if found:
+            return replace(found, via="source")
     zufolge = _ZUFOLGE.search(sentence)
     if zufolge:
         clause_start, _ = clause_around(sentence, zufolge.start())
         offset = start + clause_start + len(sentence[clause_start:]) - len(sentence[clause_start:].lstrip())
         phrase = _noun_phrase(text, offset, end)
-        if phrase:
-            return _speaker_from_span(text, phrase, mentions)
+        found = _speaker_from_span(text, phrase, mentions) if phrase else None
+        if found:
+            return replace(found, via="source")
     verb = reporting_verb(sentence, language)
     if verb is None:
         return None
-    clause_start, clause_end = clause_around(sentence, verb.start())
+    clause_start, clause_end = clause_around(sentence, verb.start(), lists=True)
     clause_words = {w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])}
     if verb.group().lower().startswith("ge") and clause_words & _PASSIVE_AUX:
         return None  # "Todesopfer wurden gemeldet": no one is named
     before = sentence[clause_start : verb.start()].strip()
     before_words = before.split()
+    offset = start + clause_start + (sentence[clause_start:].index(before) if before else 0)
+    named = [m for m in mentions if offset <= m.start < offset + len(before) and m.label == "PER"]
+    if named and not _is_noun_list(before_words):
+        # "Einerseits führte Präsident Erdoğan ein Telefonat … und sagte": the person speaks
+        first = named[0]
+        return Speaker(first.canonical_name or first.text, first.entity_id, first.start, first.end)
     front_adverbial = bool(before_words) and (
         before_words[0].lower() in _FRONT_ADVERBIALS
         or (len(before_words) == 1 and before_words[0].lower() in ("das", "dies", "dieses"))
     )
     if before_words and not front_adverbial:
-        offset = start + clause_start + sentence[clause_start:].index(before)
-        named = [m for m in mentions if offset <= m.start < offset + len(before) and m.label == "PER"]
-        if named and not _is_noun_list(before_words):
-            # "Einerseits führte Präsident Erdoğan ein Telefonat … und sagte": the person speaks
-            first = named[0]
-            return Speaker(first.canonical_name or first.text, first.entity_id, first.start, first.end)
         whole = (offset, offset + len(before))
         phrase = (
             whole
@@ -396,6 +436,8 @@ def find_speaker(
     skip = re.match(r"\s+(?:später|heute|gestern|auch|erneut|zudem|weiter)\b", text[after:end])
     if skip:
         after += skip.end()
+    if not re.match(r"\s+\w", text[after:end]):
+        return None  # "sagte, er …": the subject is not after the verb
     phrase = _noun_phrase(text, after + len(text[after:end]) - len(text[after:end].lstrip()), end)
     if phrase:
         return _speaker_from_span(text, phrase, mentions)

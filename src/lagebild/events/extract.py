@@ -60,7 +60,7 @@ _PLACE_PREPS = frozenset(
     {"in", "im", "nach", "bei", "nahe", "zu", "zum", "zur", "über", "durch", "von", "vom", "aus", "into", "at",
      "near", "from", "to"}
 )  # fmt: skip
-_TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "on", "against", "with"})
+_TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "für", "on", "against", "with", "for"})
 _LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "nach", "at", "near", "into"})
 _GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über"})
 _OTHER_PREPS = frozenset({"zwischen", "unter", "während", "seit", "wegen", "als", "between", "during"})
@@ -87,6 +87,8 @@ _VERBAL_TYPES = frozenset(
 )
 _MODE_SEVERITY = {"riot": 2, "occupy": 2, "strike": 1}
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
+_GENITIVE_ARTICLES = frozenset({"der", "des", "einer", "eines"})
+_STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND", "THREATEN", "DISAPPROVE"})
 _INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
 _TITLES = ("präsident", "minister", "kanzler", "premier", "sprecher", "staatschef", "generalsekretär")
 _NEGATIONS_AFTER = frozenset({"weder", "kein", "keine", "keinen", "keiner", "nicht", "neither", "no"})
@@ -326,6 +328,13 @@ def _followed_by_entity(
     return None
 
 
+def _titled_person_after(text: str, end: int, parties: Sequence[_Party]) -> _Party | None:
+    """A person named right after ``end`` behind at most one title word ("russische Präsident Putin")."""
+    gap = re.match(r"[\s,]+(?:[A-ZÄÖÜ][\w-]*[\s,]+)?", text[end : end + 40])
+    limit = end + (gap.end() if gap else 1)
+    return next((p for p in parties if p.label == "PER" and end < p.start <= limit), None)
+
+
 def _person_after_title(text: str, end: int) -> tuple[int, int] | None:
     """A capitalised name right after a title ("Außenminister Blinken"), when no mention covers it."""
     match = re.match(r" ((?:[A-ZÄÖÜ][\w’'-]+)(?: [A-ZÄÖÜ][\w’'-]+)?)(?=[\s,.;:])", text[end : end + 60])
@@ -358,9 +367,7 @@ def _parties(
         if start <= m.start and m.end <= end and m.label in ("PER", "ORG", "LOC")
     ]
     parties = [
-        p
-        for p in names
-        if text[p.start].isupper() or _followed_by_entity(text, p.end + 1, names, "PER") is None
+        p for p in names if text[p.start].isupper() or _titled_person_after(text, p.end, names) is None
     ]
     for index, token in enumerate(tokens[:-1]):
         stem = next((s for s in DEMONYMS if token.lower.startswith(s)), None)
@@ -371,7 +378,7 @@ def _parties(
             following.forms, "de"
         ):
             continue  # "die russische Armee", "ein russischer Drohnenangriff" name an actor
-        if _followed_by_entity(text, following.end, names, "PER") is not None:
+        if _titled_person_after(text, token.end, names) is not None:
             continue  # "der türkische Präsident Erdoğan": the name stands for the actor
         country = DEMONYMS[stem]
         role = _role_of(text, following.start, following.end)
@@ -383,6 +390,7 @@ def _parties(
                 known.get(country.casefold()),
                 role,
                 False,
+                label="LOC",
                 is_country=True,
             )
         )
@@ -416,20 +424,25 @@ def _actor_and_target(
     attribution: Attribution,
     counted: Sequence[tuple[int, int]],
 ) -> tuple[_Party | None, _Party | None]:
-    """Actor: the first party in subject position; target: a party after auf/gegen/mit, else the object.
+    """Actor: the first subject before the trigger in its clause; target: after auf/gegen/mit, else the object.
 
-    Parties of the trigger's clause come first; a passive clause takes no actor from other
-    clauses.  The speaker is never the target; it is the actor of a verbal event it
-    introduces.  Who is counted ("18 Sicherheitskräfte getötet") is neither.
+    Parties of the trigger's clause come first.  A nominal trigger ("Vorgehen", "Angriff")
+    takes no actor from other clauses, nor does a passive one unless it is a relative
+    clause ("Soldaten, die … entsandt wurden").  The speaker is never the target; it is
+    the actor of a statement it makes.  Who is counted ("18 Sicherheitskräfte getötet")
+    is neither actor nor target.
     """
-    clause_start, clause_end = clause_around(text[sentence[0] : sentence[1]], trigger.start - sentence[0])
+    sentence_text = text[sentence[0] : sentence[1]]
+    clause_start, clause_end = clause_around(
+        sentence_text, trigger.start - sentence[0], lists=True, quotes=False
+    )
     clause = (sentence[0] + clause_start, sentence[0] + clause_end)
     subjects: list[_Party] = []
+    genitives: list[_Party] = []
     speakers: list[_Party] = []
     marked: list[_Party] = []
     agent: _Party | None = None
     passive = _is_passive(tokens, trigger)
-    passive_patient = event_type in _PATIENT_TYPES and passive
     nominal = trigger.text[0].isupper()
     for party in parties:
         if attribution.speaker_start is not None and attribution.speaker_end is not None:
@@ -451,31 +464,71 @@ def _actor_and_target(
                 marked.append(party)
         elif preposition == "aus" and event_type == "MOBILIZE" and (party.is_country or not party.is_place):
             agent = agent or party
-        elif preposition not in _PLACE_PREPS:
+        elif preposition in _PLACE_PREPS:
+            continue
+        elif _is_genitive(text, party.start, sentence[0]):
+            genitives.append(party)
+        else:
             subjects.append(party)
 
     def in_clause(candidates: Sequence[_Party]) -> list[_Party]:
         return [p for p in candidates if clause[0] <= p.start < clause[1]]
 
     near = in_clause(subjects)
-    if passive_patient:
-        patients = in_clause(marked) or near or marked or subjects
+    if event_type in _PATIENT_TYPES and passive:
+        patients = in_clause(marked) or near or in_clause(genitives)
         return agent, patients[0] if patients else None
-    pool = near or ([] if passive else subjects)
+    relative = re.match(r"\s*(?:die|der|das|dem|den|denen|welche[rs]?)\b", text[clause[0] : clause[1]])
+    earlier = [p for p in subjects if p.start < clause[0]]
+    if nominal and agent is None:
+        # "der Rückzug der Friedenstruppen der CSTO": a genitive right after the noun is its agent
+        agent = next((p for p in genitives if 0 <= p.start - trigger.end < 60), None)
+    if (
+        near
+        and not nominal
+        and earlier
+        and all(p.start > trigger.start for p in near)
+        and (tokens and trigger.start - clause[0] > 12)
+    ):
+        pool = earlier  # "Die Regierung bemühte sich, … und bat die OVKS": the subject comes before
+    elif near:
+        pool = near
+    elif relative:
+        pool = earlier[-1:]  # "die Demonstranten …, die daraufhin Unruhen auslösten"
+    elif nominal or passive:
+        pool = []
+    else:
+        pool = earlier
     actor = agent or (pool[0] if pool else None)
-    if event_type in _VERBAL_TYPES and speakers and (actor is None or speakers[0].start < trigger.start):
-        actor = speakers[0] if speakers[0].start < trigger.start or actor is None else actor
+    statement = event_type in _STATEMENT_TYPES and attribution.cue == "verb"
+    if speakers and (
+        (actor is None and event_type in _VERBAL_TYPES) or (statement and speakers[0].start < trigger.start)
+    ):
+        actor = speakers[0]
     if actor is not None and not actor.is_entity and actor.role in ("state forces", "alliance forces"):
         # "Friedenstruppen ... der CSTO-Einsatzkräfte": the organisation stands for its troops
-        actor = next((p for p in subjects if p.is_entity and not p.is_place), actor)
+        actor = next((p for p in genitives + subjects if p.label == "ORG" and p.is_entity), actor)
     targets = sorted(in_clause(marked) or marked, key=lambda p: abs(p.start - trigger.start))
     target = targets[0] if targets else None
     if target is None and event_type in _OBJECT_TYPES:
-        objects = [p for p in (near or subjects) if actor is None or p.name != actor.name]
+        objects = [
+            p for p in (near or subjects) + in_clause(genitives) if actor is None or p.name != actor.name
+        ]
+        objects.sort(key=lambda p: abs(p.start - trigger.start))
         target = objects[0] if objects else None
     if target is None and event_type == "CONSULT":
         target = next((p for p in parties if p.label == "PER" and p not in speakers and p is not actor), None)
     return actor, target
+
+
+def _is_genitive(text: str, start: int, floor: int) -> bool:
+    """Whether the name at ``start`` is a genitive attribute ("Integrität der Ukraine")."""
+    words = _TOKEN.findall(text[floor:start])[-3:]
+    while words and words[-1][0].islower() and words[-1].lower() not in _GENITIVE_ARTICLES:
+        if not words[-1].lower().endswith(("e", "en", "er", "es")):
+            return False
+        words.pop()
+    return len(words) >= 2 and words[-1].lower() in _GENITIVE_ARTICLES and words[-2][0].isupper()
 
 
 def _place_rank(
@@ -550,6 +603,13 @@ def _cataphoric_speaker(
         return None
     speaker = find_speaker(text, following, mentions, language)
     return Attribution.of(speaker, cue="cataphoric") if speaker else None
+
+
+def _paragraph_mentions(text: str, position: int, stem: str) -> bool:
+    """Whether the paragraph (line) around ``position`` contains ``stem``."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return stem in text[start : end if end != -1 else len(text)].lower()
 
 
 def _pronoun_speaks(sentence: str) -> bool:
@@ -655,16 +715,20 @@ def _build_event(
     sentence = text[start:end]
     event_type = trigger.event_type
     mode = _assault_mode(trigger, token, sentence) if event_type == "ASSAULT" else trigger.mode
+    if event_type == "CONSULT" and mode == "meeting" and _paragraph_mentions(text, start, "telefon"):
+        mode = "phone call"  # "hat sich … unterhalten" among the phone calls of the paragraph
     acled = acled_code(event_type, mode)
     confidence = 0.55 if not trigger.secondary else 0.35
 
-    clause_start, _ = clause_around(sentence, token.start - start)
+    clause_start, _ = clause_around(sentence, token.start - start, quotes=False)
     counted = [(start + count.start, start + count.end) for count in counts]
     actor, target = _actor_and_target(text, span, parties, token, tokens, event_type, attribution, counted)
-    if actor is None and context.person is not None:
-        before = [t.lower for t in tokens if start + clause_start <= t.start < token.start]
-        if any(word in _PRONOUN_SUBJECTS for word in before):
-            actor = context.person
+    if actor is None:
+        before = [t for t in tokens if start + clause_start <= t.start < token.start]
+        pronoun = next((t for t in before if t.lower in _PRONOUN_SUBJECTS), None)
+        if pronoun is not None:
+            earlier = [p for p in parties if p.label == "PER" and p.end <= pronoun.start]
+            actor = earlier[-1] if earlier else context.person
     if actor is None and event_type in _VERBAL_TYPES and attribution.speaker:
         actor = _Party(0, 0, attribution.speaker, attribution.speaker_id, None, False)
     if actor is not None:
