@@ -130,6 +130,8 @@ PAGES = [
     ("/documents", "Dokumente"),
     ("/documents/doc-almaty-a", "Proteste in Kasachstan eskalieren"),
     ("/search?q=Almaty", "Suche"),
+    ("/sites", "Schutzobjekte"),
+    ("/watch", "Überwachungsregeln"),
 ]
 
 

@@ -97,7 +97,8 @@ def create_app(
     Writes need ``token`` (default ``$LAGEBILD_API_TOKEN``) and are refused when there is
     none; reads are public unless ``public_reads`` is false. CORS stays off.
     """
-    from lagebild.api.routes import router, write_router
+    from lagebild.alerts.routes import router as watch_router
+    from lagebild.api.routes import ERROR_RESPONSES, router, write_router
     from lagebild.web import mount_web
 
     store = store_or_url if isinstance(store_or_url, Store) else open_store(store_or_url)
@@ -120,6 +121,7 @@ def create_app(
         app.add_exception_handler(error_type, error_response)
     app.include_router(router)
     app.include_router(write_router)
+    app.include_router(watch_router, responses=ERROR_RESPONSES)
     mount_web(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)
