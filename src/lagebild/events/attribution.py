@@ -321,24 +321,21 @@ def reporting_verb(sentence: str, language: str = "de") -> re.Match[str] | None:
 
 def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, int] | None:
     """The noun phrase that begins at ``start``: articles, adjectives, capitalised words, genitives."""
-    end = start
+    end = last = start
     seen_noun = False
     modifier_allowed = True  # adjectives may follow an article or another adjective
     for token in _TOKEN.finditer(text, start, limit if limit is not None else len(text)):
-        gap = text[end : token.start()]
-        if seen_noun and gap.strip() not in ("", "-"):
+        if seen_noun and text[last : token.start()].strip() not in ("", "-"):
             break
         word = token.group()
         lowered = word.lower()
+        last = token.end()
         if lowered in _ARTICLES:
             modifier_allowed = True
-            continue
-        if word[0].isupper():
+        elif word[0].isupper():
             seen_noun, modifier_allowed = True, False
             end = token.end()
-        elif modifier_allowed and lowered.endswith(("e", "en", "er", "es")):
-            continue
-        else:
+        elif not (modifier_allowed and lowered.endswith(("e", "en", "er", "es"))):
             break
     return (start, end) if seen_noun else None
 

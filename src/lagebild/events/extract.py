@@ -87,6 +87,7 @@ _VERBAL_TYPES = frozenset(
 )
 _MODE_SEVERITY = {"riot": 2, "occupy": 2, "strike": 1}
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
+_GENITIVE_AFTER = re.compile(r"\s+(?:der|des|einer|eines)\s+(?:[a-zäöüß][\w-]*\s+){0,2}")
 _GENITIVE_ARTICLES = frozenset({"der", "des", "einer", "eines"})
 _STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND", "THREATEN", "DISAPPROVE"})
 _INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
@@ -482,7 +483,7 @@ def _actor_and_target(
     earlier = [p for p in subjects if p.start < clause[0]]
     if nominal and agent is None:
         # "der Rückzug der Friedenstruppen der CSTO": a genitive right after the noun is its agent
-        agent = next((p for p in genitives if 0 <= p.start - trigger.end < 60), None)
+        agent = next((p for p in genitives if _GENITIVE_AFTER.fullmatch(text[trigger.end : p.start])), None)
     if (
         near
         and not nominal
