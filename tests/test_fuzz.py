@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -157,14 +156,8 @@ def test_jsonl_with_wrong_types_fails_line_by_line(tmp_path: Path, values: list[
     assert any(isinstance(item, RawDocument) and item.data == b"Gute Zeile." for item in items)
 
 
-def test_ten_megabyte_single_line_is_handled_in_bounded_time() -> None:
-    line = ("Tokajew " * 1_300_000).encode()
-    started = time.monotonic()
-    try:
-        lagebild.clean(line, media_type="text/plain")
-    except ExtractionError:
-        pass
-    assert time.monotonic() - started < 60
+def test_ten_megabyte_single_line_is_cleaned_or_refused() -> None:
+    clean_or_refuse(RawDocument(("Tokajew " * 1_300_000).encode(), "<fuzz>", "text/plain"))
 
 
 def test_nul_bytes_and_mixed_encodings(tmp_path: Path) -> None:

@@ -101,7 +101,11 @@ def test_cli_ingest_prints_summary_and_exit_status(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert "broken.txt.gz" in bad.output and "failed 1" in bad.output
     listing = runner.invoke(app, ["docs", "--db", db])
-    assert "Unruhen in" in listing.output and "Almaty" in listing.output
+    from lagebild.store import open_store
+
+    with open_store(db).read_session() as session:
+        (stored,) = list(iter_documents(session))
+    assert stored.id in listing.output and stored.title == "Unruhen in Almaty"
 
 
 def test_export_documents_carries_the_promised_fields(store, tmp_path: Path, sample_dir: Path) -> None:

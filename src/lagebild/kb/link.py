@@ -321,7 +321,7 @@ class Gazetteer:
         named = {entity.id for _, entity in found if entity.type == "PER"}
         covered = [(mention.start, mention.end) for mention, _ in found]
         hits = []
-        for word, start, end in spans:
+        for index, (word, start, end) in enumerate(spans):
             entity = self.surnames.get(word) or (self.surnames.get(word[:-1]) if word.endswith("s") else None)
             if entity is None or not (entity.id in named or entity.qid or _distinctive(word, entity)):
                 continue
@@ -329,7 +329,8 @@ class Gazetteer:
                 continue
             if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
                 continue
-            hits.append((Mention(start, end, word, "PER", confidence=0.8), entity))
+            start = _given_name_start(text, spans, index, entity)
+            hits.append((Mention(start, end, text[start:end], "PER", confidence=0.8), entity))
         return hits
 
     def _match_at(
@@ -367,6 +368,22 @@ class Gazetteer:
             if index and "\n" in text[window[index - 1][2] : window[index][1]]:
                 return False
         return True
+
+
+def _given_name_start(text: str, spans: list[tuple[str, int, int]], index: int, entity: Entity) -> int:
+    """Where a surname mention starts once a given name spelt another way is included.
+
+    "Sergej Schoigu" for the KB's "Sergei Schoigu": the word before the surname joins the
+    mention when its spelling-independent key equals one of the entity's given names.
+    """
+    start = spans[index][1]
+    if index == 0:
+        return start
+    previous, previous_start, previous_end = spans[index - 1]
+    if not previous[:1].isupper() or text[previous_end:start].strip():
+        return start
+    given = {name_key(name.split()[0]) for name in person_names(entity) if len(name.split()) > 1}
+    return previous_start if name_key(previous) in given else start
 
 
 def _distinctive(surname: str, entity: Entity) -> bool:
