@@ -173,9 +173,8 @@ class Store:
 
     def _save_analysis(self, session: Session, document_id: str, analysis: Analysis) -> None:
         sentence_of = _sentence_lookup(analysis.sentences)
+        self._upsert_entities(session, analysis.mentions)
         for mention in analysis.mentions:
-            if mention.entity_id:
-                self._upsert_entity(session, mention)
             sentence = sentence_of(mention.start)
             session.add(
                 MentionRow(
@@ -216,26 +215,38 @@ class Store:
                 )
             )
 
-    def _upsert_entity(self, session: Session, mention: Mention) -> None:
-        """Materialise the mention's canonical entity (from the knowledge base when known)."""
+    def _upsert_entities(self, session: Session, mentions: list[Mention]) -> None:
+        """Materialise the mentions' canonical entities (from the knowledge base when known).
+
+        One statement for the document; the first mention of an entity describes it, and an
+        entity already stored stays as it is.
+        """
         from lagebild.kb import load_kb
 
-        assert mention.entity_id is not None
-        known = load_kb().get(mention.entity_id)
-        record = {
-            "id": mention.entity_id,
-            "type": known.type if known else mention.label,
-            "name": mention.canonical_name or (known.name() if known else mention.text),
-            "names": dict(known.names) if known else {},
-            "aliases": list(known.aliases) if known else [],
-            "wikidata": known.qid if known else None,
-            "geonames_id": known.geonames_id if known else mention.geonames_id,
-            "latitude": known.latitude if known else mention.latitude,
-            "longitude": known.longitude if known else mention.longitude,
-            "country": known.country if known else mention.country,
-            "provisional": known is None,
-        }
-        self._insert_ignore(session, EntityRow, record, ["id"])
+        records: dict[str, dict] = {}
+        for mention in mentions:
+            if not mention.entity_id or mention.entity_id in records:
+                continue
+            known = load_kb().get(mention.entity_id)
+            records[mention.entity_id] = {
+                "id": mention.entity_id,
+                "type": known.type if known else mention.label,
+                "name": mention.canonical_name or (known.name() if known else mention.text),
+                "names": dict(known.names) if known else {},
+                "aliases": list(known.aliases) if known else [],
+                "wikidata": known.qid if known else None,
+                "geonames_id": known.geonames_id if known else mention.geonames_id,
+                "latitude": known.latitude if known else mention.latitude,
+                "longitude": known.longitude if known else mention.longitude,
+                "country": known.country if known else mention.country,
+                "provisional": known is None,
+            }
+        if records:
+            insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+            session.execute(
+                insert(EntityRow.__table__).on_conflict_do_nothing(index_elements=["id"]),
+                list(records.values()),
+            )
 
     def _insert_ignore(self, session: Session, table: type, values: dict, keys: list[str]) -> None:
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
