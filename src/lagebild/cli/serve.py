@@ -16,16 +16,25 @@ DEMO_DB = "lagebild-demo.db"
 
 
 def _run(
-    store_or_url: object, host: str, port: int, token: str | None, *, open_browser: bool = False
+    store_or_url: object,
+    host: str,
+    port: int,
+    token: str | None,
+    *,
+    public_reads: bool = True,
+    open_browser: bool = False,
 ) -> None:
     import uvicorn
 
     from lagebild.api import create_app
 
-    application = create_app(store_or_url, token=token)  # type: ignore[arg-type]
+    if not public_reads and not token:
+        errors.print("--private needs a token (--token or $LAGEBILD_API_TOKEN)")
+        raise typer.Exit(2)
+    application = create_app(store_or_url, token=token, public_reads=public_reads)  # type: ignore[arg-type]
     url = f"http://{host}:{port}/"
     console.print(f"lagebild serves at [bold]{url}[/bold] (Ctrl+C to stop)")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if public_reads and host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"note: bound to {host}: anyone who can reach this address can read the store")
     if open_browser:
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
@@ -40,11 +49,12 @@ def serve(
     token: str = typer.Option(
         None, "--token", envvar="LAGEBILD_API_TOKEN", help="API token for writes (POST /api/v1/documents)."
     ),
+    private: bool = typer.Option(False, "--private", help="Require the token for reads too (API and pages)."),
 ) -> None:
     """Serve the REST API and the web UI over a database."""
     from lagebild.store import open_store
 
-    _run(open_store(db), host, port, token)
+    _run(open_store(db), host, port, token, public_reads=not private)
 
 
 @app.command()
