@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,10 @@ from lagebild.pipeline import Pipeline, Processed
 from lagebild.sources import ReadFailure, iter_inputs
 from lagebild.store import Store
 from lagebild.store.schema import DocumentRow
+
+if TYPE_CHECKING:
+    from lagebild.alerts.notify import Notifier
+    from lagebild.alerts.rules import Alert
 
 LOGGER = logging.getLogger(__name__)
 
@@ -164,10 +169,12 @@ def ingest_paths(
     return summary
 
 
-def after_batch(store: Store, document_ids: list[str]) -> None:
-    """The incremental cross-document stages for newly stored documents: stories, claims."""
+def after_batch(store: Store, document_ids: list[str], *, notifier: Notifier | None = None) -> list[Alert]:
+    """The incremental cross-document stages for newly stored documents: stories, claims, alerts."""
     if not document_ids:
-        return
+        return []
+    from lagebild.alerts import evaluate_new_events
     from lagebild.stories import update_stories
 
     update_stories(store, document_ids)
+    return evaluate_new_events(store, document_ids, notifier=notifier)

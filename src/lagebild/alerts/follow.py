@@ -24,10 +24,10 @@ from pathlib import Path
 
 import yaml
 
-from lagebild.alerts.notify import Notifier, deliver_pending, evaluate_new_events
+from lagebild.alerts.notify import Notifier, deliver_pending
 from lagebild.alerts.rules import Alert
 from lagebild.errors import LagebildError, SourceError
-from lagebild.ingest import Ingestor, IngestSummary
+from lagebild.ingest import Ingestor, IngestSummary, after_batch
 from lagebild.sources.feeds import read_feed
 from lagebild.sources.fetch import Fetcher, FetchError, FetchLimits
 from lagebild.store import Store
@@ -120,7 +120,7 @@ class Follower:
             except (FetchError, SourceError) as error:
                 report.errors.append(f"{feed.url}: {error.reason}")
                 LOGGER.warning("%s: %s", feed.url, error.reason)
-        report.alerts = evaluate_new_events(self.store, report.summary.document_ids, notifier=self.notifier)
+        report.alerts = after_batch(self.store, report.summary.document_ids, notifier=self.notifier)
         deliver_pending(self.store, self.notifier)
         return report
 
