@@ -5,6 +5,7 @@
 (function () {
   const PALETTE = ["#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
   const CELL_PIXELS = 48;
+  const MAX_EVENTS = 5000; // the latest ones; the API pages through them 500 at a time
   const DAY_MS = 86400000;
   const mapElement = document.getElementById("map");
   if (!mapElement || typeof L === "undefined") return;
@@ -114,7 +115,8 @@
         path.dataset.eventIds = group.map((event) => event.id).join(" ");
       }
     }
-    status.textContent = shown.length + " von " + events.length + " verorteten Ereignissen";
+    status.textContent = shown.length + " von " + events.length + " verorteten Ereignissen" +
+      (events.length >= MAX_EVENTS ? " (nur die neuesten " + MAX_EVENTS + ")" : "");
   }
 
   function buildLegend() {
@@ -154,7 +156,7 @@
   async function fetchAll(url) {
     const all = [];
     let next = url;
-    while (next) {
+    while (next && all.length < MAX_EVENTS) {
       const response = await fetch(next, { headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error("HTTP " + response.status);
       const page = await response.json();
