@@ -52,9 +52,11 @@ _TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])(?<!\d\.)(?<!\b[A-Z]\.)[\"“”»]?\s+(?=[„\"»A-ZÄÖÜ])|\n+")
 #: Lines that are picture credits, captions or teaser stamps rather than reporting.
 _NOT_REPORTING = re.compile(r"^(?:©|Titelbild:|Foto:|Bild:|Quelle:|Rahmen:)|\d{1,2}\.\d{1,2}\.\d{4}\s*$")
+_LABEL = re.compile(r"[A-ZÄÖÜ][\w-]*(?: [\w-]+){0,4}: ")
+_ADVICE = re.compile(r"\b(?:sollte|sollten|könnte|könnten|müsste|müssten|should|could)\b")
 _ARTICLE_LIKE = frozenset(
     {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "seinem",
-     "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "the", "a", "an", "his", "her", "its"}
+     "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "the", "a", "his", "her", "its"}
 )  # fmt: skip
 _PLACE_PREPS = frozenset(
     {"in", "im", "nach", "bei", "nahe", "zu", "zum", "zur", "über", "durch", "von", "vom", "aus", "into", "at",
@@ -62,7 +64,7 @@ _PLACE_PREPS = frozenset(
 )  # fmt: skip
 _TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "für", "on", "against", "with", "for"})
 _LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "nach", "at", "near", "into"})
-_GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über"})
+_GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über", "durch"})
 _OTHER_PREPS = frozenset({"zwischen", "unter", "während", "seit", "wegen", "als", "between", "during"})
 _CLAUSE_MARK = re.compile(r"[,;:()„“”\"»«–]")
 _PASSIVE_AUX = frozenset({"wurde", "wurden", "worden", "werden"})
@@ -87,7 +89,9 @@ _VERBAL_TYPES = frozenset(
 )
 _MODE_SEVERITY = {"riot": 2, "occupy": 2, "strike": 1}
 _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
-_GENITIVE_AFTER = re.compile(r"\s+(?:der|des|einer|eines)\s+(?:[a-zäöüß][\w-]*\s+){0,2}")
+_GENITIVE_AFTER = re.compile(
+    r"\s+(?:der|des|einer|eines)\s+(?:[a-zäöüß][\w-]*\s+){0,2}(?:[A-ZÄÖÜ][\w-]*\s+(?:der|des)\s+)?"
+)
 _GENITIVE_ARTICLES = frozenset({"der", "des", "einer", "eines"})
 _STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND", "THREATEN", "DISAPPROVE"})
 _INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
@@ -161,9 +165,16 @@ def _sentence_spans(analysis: Analysis) -> list[tuple[int, int]]:
 
 
 def _is_reporting(text: str, start: int, end: int) -> bool:
-    """False for picture credits, captions, teaser stamps and bare section headings."""
+    """False for picture credits, captions, teaser stamps, bare headings and editorial advice.
+
+    Advice is a modal sentence under a short label ("Stärkung der Sicherheit: Kasachstan
+    sollte …"), the form of a recommendations box.
+    """
     line = text[start:end]
-    return not _NOT_REPORTING.search(line) and len(_TOKEN.findall(line)) > 3
+    if _NOT_REPORTING.search(line) or len(_TOKEN.findall(line)) <= 3:
+        return False
+    label = _LABEL.match(line)
+    return not (label and _ADVICE.search(line[label.end() :]))
 
 
 def _tokens(text: str, start: int, end: int, language: str) -> list[_Token]:
@@ -241,14 +252,19 @@ def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigge
                 continue  # "zur Unterstützung": a purpose, not an act of support
         elif trigger.event_type != "REJECT" and any(word in NEGATIONS for word in before):
             continue
-        if token.text[0].isupper() and trigger.event_type in ("PROTEST", "MOBILIZE"):
+        if token.text[0].isupper() and trigger.event_type in ("PROTEST", "MOBILIZE", "CONSULT"):
             if _word_before(tokens, index) in _GOVERNING_PREPS:
-                continue  # "für die Unruhen", "um die Entsendung": the event is only an argument
+                continue  # "für die Unruhen", "um die Entsendung", "durch Verhandlungen": only an argument
+        if any(t.forms[0] == "verhindern" for t in tokens[index + 1 : index + 7]):
+            continue  # "den Einsatz russischer Truppen zu verhindern"
         chosen = by_type.get(trigger.event_type)
         if chosen is None or _MODE_SEVERITY.get(trigger.mode or "", 0) > _MODE_SEVERITY.get(
             chosen[0].mode or "", 0
         ):
             by_type[trigger.event_type] = (trigger, index)
+    request = by_type.get("REQUEST")
+    if request and "AGREE" in by_type and tokens[request[1]].text[0].isupper():
+        del by_type["REQUEST"]  # "Dem Ersuchen wurde stattgegeben": the request is what was granted
     return list(by_type.values())
 
 
@@ -496,6 +512,8 @@ def _actor_and_target(
         pool = near
     elif relative:
         pool = earlier[-1:]  # "die Demonstranten …, die daraufhin Unruhen auslösten"
+    elif nominal and _possessive_before(text, trigger.start, clause[0]):
+        pool = earlier[:1]  # "Die CSTO-Truppen begannen …, mit ihrem raschen Einsatz"
     elif nominal or passive:
         pool = []
     else:
@@ -520,6 +538,12 @@ def _actor_and_target(
     if target is None and event_type == "CONSULT":
         target = next((p for p in parties if p.label == "PER" and p not in speakers and p is not actor), None)
     return actor, target
+
+
+def _possessive_before(text: str, position: int, floor: int) -> bool:
+    """Whether a possessive determiner ("ihrem raschen Einsatz") stands before ``position``."""
+    words = _TOKEN.findall(text[floor:position])[-3:]
+    return any(re.fullmatch(r"(?:ihr|sein)(?:e[mnrs]?)?", w.lower()) for w in words)
 
 
 def _is_genitive(text: str, start: int, floor: int) -> bool:
@@ -653,10 +677,15 @@ def extract_events(analysis: Analysis) -> list[Event]:
     paragraph_of = [bisect_right(breaks, s) for s, _ in sentences]
     events: list[Event] = []
     context = _Context()
+    seen_lines: set[str] = set()
     for number, (start, end) in enumerate(sentences):
         tokens = _tokens(text, start, end, language)
         dated = _time_values(analysis.times, start, end)
-        triggers = _find_triggers(tokens, language) if _is_reporting(text, start, end) else []
+        repeated = text[start:end] in seen_lines  # a headline printed twice is one report
+        seen_lines.add(text[start:end])
+        triggers = (
+            _find_triggers(tokens, language) if _is_reporting(text, start, end) and not repeated else []
+        )
         parties = _parties(text, start, end, mentions, tokens, known)
         attribution = attribute(text, (start, end), mentions, quotes, sentences, language)
         if triggers:
@@ -722,7 +751,9 @@ def _build_event(
     confidence = 0.55 if not trigger.secondary else 0.35
 
     clause_start, _ = clause_around(sentence, token.start - start, quotes=False)
-    counted = [(start + count.start, start + count.end) for count in counts]
+    counted = [
+        (start + c.start, start + c.end) for c in counts if c.kind in ("killed", "injured", "arrested")
+    ]
     actor, target = _actor_and_target(text, span, parties, token, tokens, event_type, attribution, counted)
     if actor is None:
         before = [t for t in tokens if start + clause_start <= t.start < token.start]
