@@ -224,6 +224,8 @@ def _requirements_met(trigger: Trigger, tokens: Sequence[_Token], index: int) ->
 def _word_before(tokens: Sequence[_Token], index: int) -> str | None:
     """The first word before ``tokens[index]`` that is not an article or adjective."""
     for token in reversed(tokens[max(0, index - 4) : index]):
+        if token.lower in _GOVERNING_PREPS:
+            return token.lower
         if token.lower in _ARTICLE_LIKE or (
             token.text[0].islower() and token.lower.endswith(("e", "en", "er"))
         ):
@@ -527,7 +529,10 @@ def _actor_and_target(
     if actor is not None and not actor.is_entity and actor.role in ("state forces", "alliance forces"):
         # "Friedenstruppen ... der CSTO-Einsatzkräfte": the organisation stands for its troops
         actor = next((p for p in genitives + subjects if p.label == "ORG" and p.is_entity), actor)
-    targets = sorted(in_clause(marked) or marked, key=lambda p: abs(p.start - trigger.start))
+    targets = sorted(
+        in_clause(marked) or marked,
+        key=lambda p: (nominal and p.start < trigger.start, abs(p.start - trigger.start)),
+    )  # "Unterstützung für X", "Angriff auf X": a noun's target follows it
     target = targets[0] if targets else None
     if target is None and event_type in _OBJECT_TYPES:
         objects = [

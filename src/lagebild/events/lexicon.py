@@ -52,6 +52,7 @@ _TROOPS = (
 )
 _MISSION = ("mission", "einsatz", "intervention", "operation", "friedenstruppe")
 _OFFICE = ("regierung", "minister", "kabinett", "chef", "gouverneur", "bürgermeister", "kommandeur")
+_PROTECTION = ("schutz", "sicherheitsmaßnahme", "grenzschutz", "präsenz")
 _FACILITY = ("einrichtung", "objekt", "anlage", "infrastruktur", "grenze")
 
 GERMAN_TRIGGERS: tuple[Trigger, ...] = (
@@ -133,8 +134,9 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
         "verstärken",
         "MOBILIZE",
         "alert",
-        requires=("schutz", "sicherheitsmaßnahme", "grenzschutz", "präsenz"),
+        requires=_PROTECTION,
     ),
+    Trigger("verstärkt", "MOBILIZE", "alert", requires=_PROTECTION),
     # RETREAT
     Trigger("rückzug", "RETREAT", "withdraw", "head"),
     Trigger("abzug", "RETREAT", "withdraw", "head"),
