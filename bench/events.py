@@ -93,6 +93,16 @@ def match(
     return pairs
 
 
+def time_matches(text: str, gold: dict[str, Any], analysis: Analysis) -> tuple[bool, bool]:
+    """(found, right): a time expression overlaps the gold one; and its value (or range end) agrees."""
+    context = text.find(gold["context"])
+    start = context + gold["context"].index(gold["text"])
+    end = start + len(gold["text"])
+    overlapping = [t for t in analysis.times if t.start < end and start < t.end]
+    right = any(gold["value"] in (t.value, t.range_end) for t in overlapping)
+    return bool(overlapping), right
+
+
 def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_gold if n_gold else 0.0
@@ -134,6 +144,7 @@ def main() -> None:
     field_seen: dict[str, int] = defaultdict(int)
     per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # gold, pred, loose tp
     analyze_seconds = extract_seconds = 0.0
+    times_found = times_right = times_gold = 0
     gold_files = sorted(args.gold.glob("*.yaml"))
     for gold_file in gold_files:
         gold_doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
@@ -146,6 +157,13 @@ def main() -> None:
         started = time.perf_counter()
         extract_events(analysis)  # timed on the second call: lexicon and lemma tables are loaded
         extract_seconds += time.perf_counter() - started
+        for gold_time in gold_doc.get("times", []):
+            times_gold += 1
+            found, right = time_matches(text, gold_time, analysis)
+            times_found += found
+            times_right += right
+            if args.show_errors and not right:
+                print(f"  {gold_doc['document'][:3]} TIME   {gold_time['text']!r} want {gold_time['value']}")
         golds = []
         for gold in gold_doc["events"]:
             position = text.find(gold["evidence"])
@@ -209,6 +227,11 @@ def main() -> None:
                 f"{name:<28}{field_right[name]:>7}{field_seen[name]:>7}"
                 f"{field_right[name] / field_seen[name]:7.2f}"
             )
+    if times_gold:
+        print(
+            f"\ntime expressions: {times_found}/{times_gold} found, {times_right}/{times_gold} "
+            f"normalised right ({times_right / times_gold:.2f})"
+        )
     docs = len(gold_files)
     print(
         f"\nspeed: full pipeline {docs / analyze_seconds:.1f} docs/s (incl. loading models once), "
