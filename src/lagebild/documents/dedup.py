@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -96,13 +96,18 @@ class NearDuplicateIndex:
 
     def add_signature(self, doc_id: str, data: bytes) -> None:
         """Index a stored signature (from :func:`minhash_bytes`) without the text."""
-        self._insert(doc_id, minhash_from_bytes(data))
+        values = np.frombuffer(data, dtype="<u8")
+        if values.size != NUM_PERM:
+            raise ValueError(f"signature has {values.size} values, expected {NUM_PERM}")
+        self._insert(doc_id, LeanMinHash(seed=_SEED, hashvalues=values, scheme=_SCHEME))
 
     def _insert(self, doc_id: str, signature: MinHash) -> None:
+        """Index a signature, kept lean: indexed signatures need no permutation parameters."""
         if doc_id in self._signatures:
             return
-        self._lsh.insert(doc_id, signature)
-        self._signatures[doc_id] = signature
+        lean = signature if isinstance(signature, LeanMinHash) else LeanMinHash(signature)
+        self._lsh.insert(doc_id, lean)
+        self._signatures[doc_id] = lean
 
     def query_scored(self, text: str) -> list[tuple[str, float]]:
         """Indexed documents whose estimated Jaccard with ``text`` reaches the threshold.
