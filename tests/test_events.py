@@ -243,3 +243,43 @@ def test_ontology_tables_are_consistent() -> None:
     assert cameo_root("PROTEST") == "14" and cameo_root("FIGHT") == "19" and cameo_root("NOPE") is None
     assert acled_code("PROTEST", "riot") is not None and acled_code("PROTEST", "riot").event_type == "Riots"
     assert acled_code("CONSULT", "phone call") is None
+
+
+def test_separable_verbs_and_rejected_reports() -> None:
+    withdrawal = "Die Bundeswehr zieht ihre letzten Soldaten aus Mali ab."
+    analysis = Analysis(
+        text=withdrawal,
+        mentions=[mention(withdrawal, "Bundeswehr", "ORG"), mention(withdrawal, "Mali", "LOC")],
+    )
+    event = only(extract_events(analysis), "RETREAT")
+    assert (event.actor, event.place, event.modality) == ("Bundeswehr", "Mali", "asserted")
+
+    denial = "Der Kreml wies Berichte zurück, wonach russische Soldaten in Syrien getötet worden seien."
+    analysis = Analysis(
+        text=denial, mentions=[mention(denial, "Kreml", "ORG"), mention(denial, "Syrien", "LOC")]
+    )
+    event = only(extract_events(analysis), "ASSAULT")
+    assert (event.modality, event.attributed_to, event.place) == ("denied", "Kreml", "Syrien")
+
+
+def test_talks_named_by_title_and_country_genitive() -> None:
+    text = (
+        "Russlands Präsident Putin und US-Präsident Biden haben am Dienstag per Video miteinander gesprochen."
+    )
+    analysis = Analysis(
+        text=text,
+        published="2021-12-08",
+        mentions=[
+            mention(text, "Russlands", "LOC", "Russland"),
+            mention(text, "Putin", "PER", "Wladimir Putin"),
+            mention(text, "Biden", "PER", "Joe Biden"),
+        ],
+        times=[when(text, "am Dienstag", "2021-12-07")],
+    )
+    event = only(extract_events(analysis), "CONSULT")
+    assert (event.actor, event.target, event.place, event.date) == (
+        "Wladimir Putin",
+        "Joe Biden",
+        None,
+        "2021-12-07",
+    )

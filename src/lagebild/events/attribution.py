@@ -22,7 +22,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:–„“”\"»«()]|\s-\s")
 _PHRASE_BREAK = re.compile(r"[,;:–()]|\s-\s")
 
 #: Reporting verbs (lemma) and the detached particle a German separable verb needs.
-REPORTING_VERBS: dict[str, str | None] = {
+REPORTING_VERBS: dict[str, str | tuple[str, ...] | None] = {
     "mitteilen": None,
     "teilen": "mit",
     "erklären": None,
@@ -44,7 +44,7 @@ REPORTING_VERBS: dict[str, str | None] = {
     "dementieren": None,
     "bestreiten": None,
     "hinweisen": None,
-    "weisen": "hin",
+    "weisen": ("hin", "zurück"),
     "zitieren": None,
     "say": None,
     "tell": None,
@@ -264,8 +264,8 @@ def modality_of(sentence: str, trigger_at: int, *, quoted: bool = False, languag
     clause_start, clause_end = clause_around(sentence, trigger_at)
     clause_words = {w.lower() for w in _TOKEN.findall(sentence[clause_start:clause_end])}
     clause_lemmas = {lemma(w, language) for w in clause_words}
-    if lemmas & _DENIAL:
-        return "denied"
+    if lemmas & _DENIAL or ("weisen" in lemmas and "zurück" in words):
+        return "denied"  # dementierte, bestritt, wies … zurück
     if clause_words & _HYPOTHETICAL:
         return "hypothetical"
     before_trigger = _TOKEN.findall(sentence[:trigger_at])
@@ -314,7 +314,8 @@ def reporting_verb(sentence: str, language: str = "de") -> re.Match[str] | None:
         if verb_lemma not in REPORTING_VERBS:
             continue
         particle = REPORTING_VERBS[verb_lemma]
-        if particle is None or particle in lowered[index + 1 :]:
+        particles = (particle,) if isinstance(particle, str) else particle or ()
+        if not particles or any(p in lowered[index + 1 :] for p in particles):
             return token
     return None
 

@@ -59,11 +59,11 @@ _ARTICLE_LIKE = frozenset(
      "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "the", "a", "his", "her", "its"}
 )  # fmt: skip
 _PLACE_PREPS = frozenset(
-    {"in", "im", "nach", "bei", "nahe", "zu", "zum", "zur", "über", "durch", "von", "vom", "aus", "into", "at",
+    {"in", "im", "ins", "nach", "bei", "nahe", "zu", "zum", "zur", "über", "durch", "von", "vom", "aus", "into", "at",
      "near", "from", "to"}
 )  # fmt: skip
 _TARGET_PREPS = frozenset({"auf", "gegen", "mit", "an", "für", "on", "against", "with", "for"})
-_LOCATIVE = frozenset({"in", "im", "bei", "nahe", "auf", "nach", "at", "near", "into"})
+_LOCATIVE = frozenset({"in", "im", "ins", "bei", "nahe", "auf", "nach", "at", "near", "into"})
 _GOVERNING_PREPS = frozenset({"für", "an", "gegen", "nach", "um", "wegen", "über", "durch"})
 _OTHER_PREPS = frozenset({"zwischen", "unter", "während", "seit", "wegen", "als", "between", "during"})
 _CLAUSE_MARK = re.compile(r"[,;:()„“”\"»«–]")
@@ -385,8 +385,11 @@ def _parties(
         for m in mentions
         if start <= m.start and m.end <= end and m.label in ("PER", "ORG", "LOC")
     ]
+    # "der russische Präsident Putin", "Russlands Präsident Putin": the person stands for the country
     parties = [
-        p for p in names if text[p.start].isupper() or _titled_person_after(text, p.end, names) is None
+        p
+        for p in names
+        if (text[p.start].isupper() and p.label != "LOC") or _titled_person_after(text, p.end, names) is None
     ]
     for index, token in enumerate(tokens[:-1]):
         stem = next((s for s in DEMONYMS if token.lower.startswith(s)), None)
@@ -423,7 +426,7 @@ def _parties(
                 parties.append(_Party(person[0], person[1], name, None, "government", False, label="PER"))
                 continue
         role = next((r for s, r in ROLE_NOUNS if token.lower.startswith(s) or token.lower.endswith(s)), None)
-        if role not in _PARTY_ROLES or _followed_by_entity(text, token.end, parties) is not None:
+        if role not in _PARTY_ROLES or _followed_by_entity(text, token.end, parties + names) is not None:
             continue
         parties.append(_Party(token.start, token.end, token.text, None, role, False, is_entity=False))
     return sorted(parties, key=lambda p: p.start)
@@ -772,7 +775,7 @@ def _build_event(
         confidence += 0.1
 
     place = _pick_place(mentions, span, text, token.start, actor)
-    remote = event_type == "CONSULT" and mode == "phone call"
+    remote = event_type == "CONSULT"  # a call or talks happen where the text says, not where the story is
     if place is None and not remote:
         paragraph = paragraph_of[number]
         nearby = [s for i, s in enumerate(sentences) if paragraph_of[i] == paragraph and i != number]
