@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lagebild.api.ratelimit import RateLimit, RateLimiter
 from lagebild.api.schemas import IngestResult
 from lagebild.api.security import DEFAULT_MAX_BODY_BYTES, SECURITY_HEADERS, BodyLimit, SecurityHeaders
 from lagebild.models import RawDocument
@@ -91,11 +92,13 @@ def create_app(
     token: str | None = None,
     public_reads: bool = True,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    rate_limit: RateLimit | None = None,
 ) -> FastAPI:
     """The lagebild web app over a store (or a database file or URL; default ``$LAGEBILD_DB``).
 
     Writes need ``token`` (default ``$LAGEBILD_API_TOKEN``) and are refused when there is
-    none; reads are public unless ``public_reads`` is false. CORS stays off.
+    none; reads are public unless ``public_reads`` is false. CORS stays off. Requests per
+    client are limited by ``rate_limit`` (default :meth:`RateLimit.from_env`).
     """
     from lagebild.alerts.routes import router as watch_router
     from lagebild.api.routes import ERROR_RESPONSES, router, write_router
@@ -124,5 +127,6 @@ def create_app(
     app.include_router(watch_router, responses=ERROR_RESPONSES)
     mount_web(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RateLimiter, limit=rate_limit or RateLimit.from_env(), store=store)
     app.add_middleware(SecurityHeaders)
     return app
