@@ -69,7 +69,8 @@ def read_warc(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawDoc
             raise SourceError(
                 source, f"not a readable WARC file ({str(error).splitlines()[0][:120]})"
             ) from error
-        except (EOFError, OSError, ValueError) as error:
+        # warcio raises AttributeError on a response record with a body but no WARC-Target-URI.
+        except (EOFError, OSError, ValueError, AttributeError) as error:
             raise SourceError(
                 source, f"damaged WARC after {records} records ({type(error).__name__}: {error})"
             ) from error
