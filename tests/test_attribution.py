@@ -109,6 +109,8 @@ def test_quote_speaker_from_an_introducing_line() -> None:
     for line in lines:
         start = text.index(line)
         sentences.append((start, start + len(line)))
-    result = attribute(text, sentences[2], [person(text, "Sultan Kamaletdinow")], find_quotes(text), sentences)
+    result = attribute(
+        text, sentences[2], [person(text, "Sultan Kamaletdinow")], find_quotes(text), sentences
+    )
     assert result.speaker == "Sultan Kamaletdinow"
     assert result.quote == "Wir unterstützen keine der beiden Seiten."

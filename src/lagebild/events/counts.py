@@ -17,10 +17,6 @@ from typing import Literal
 CountKind = Literal["killed", "injured", "arrested", "troops", "people"]
 
 _NUMBER_WORDS: dict[str, int] = {
-    "ein": 1,
-    "eine": 1,
-    "einen": 1,
-    "einem": 1,
     "zwei": 2,
     "drei": 3,
     "vier": 4,

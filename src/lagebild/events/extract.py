@@ -92,6 +92,7 @@ _WEAPON_TYPES = frozenset({"ASSAULT", "FIGHT", "MOBILIZE", "THREATEN"})
 _GENITIVE_AFTER = re.compile(
     r"\s+(?:der|des|einer|eines)\s+(?:[a-zäöüß][\w-]*\s+){0,2}(?:[A-ZÄÖÜ][\w-]*\s+(?:der|des)\s+)?"
 )
+_FRAMING_PREPS = frozenset({"nach", "vor", "seit", "während", "wegen", "trotz", "after", "before", "since"})
 _GENITIVE_ARTICLES = frozenset({"der", "des", "einer", "eines"})
 _STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND", "THREATEN", "DISAPPROVE"})
 _INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
@@ -425,11 +426,19 @@ def _parties(
                 name = text[person[0] : person[1]]
                 parties.append(_Party(person[0], person[1], name, None, "government", False, label="PER"))
                 continue
-        role = next((r for s, r in ROLE_NOUNS if token.lower.startswith(s) or token.lower.endswith(s)), None)
+        role = _role_noun(token.lower)
         if role not in _PARTY_ROLES or _followed_by_entity(text, token.end, parties + names) is not None:
             continue
         parties.append(_Party(token.start, token.end, token.text, None, role, False, is_entity=False))
     return sorted(parties, key=lambda p: p.start)
+
+
+def _role_noun(word: str) -> str | None:
+    """The role a noun names: a stem plus an inflection ("Demonstranten"), or a compound head."""
+    for stem, role in ROLE_NOUNS:
+        if (word.startswith(stem) and len(word) - len(stem) <= 5) or word.endswith(stem):
+            return role
+    return None
 
 
 def _is_passive(tokens: Sequence[_Token], trigger: _Token) -> bool:
@@ -523,6 +532,8 @@ def _actor_and_target(
         pool = []
     else:
         pool = earlier
+    if nominal and near and _framed_by(text, trigger.start, clause[0]):
+        pool = []  # "Kasachstan verstärkt Schutz nach dem Angriff": the subject did not attack
     actor = agent or (pool[0] if pool else None)
     statement = event_type in _STATEMENT_TYPES and attribution.cue == "verb"
     if speakers and (
@@ -546,6 +557,23 @@ def _actor_and_target(
     if target is None and event_type == "CONSULT":
         target = next((p for p in parties if p.label == "PER" and p not in speakers and p is not actor), None)
     return actor, target
+
+
+def _framed_by(text: str, position: int, floor: int) -> bool:
+    """Whether a temporal or causal preposition governs the noun at ``position`` ("nach dem Angriff")."""
+    words = _TOKEN.findall(text[floor:position])[-5:]
+    nouns = 0
+    for word in reversed(words):
+        lowered = word.lower()
+        if lowered in _FRAMING_PREPS:
+            return True
+        if lowered in _ARTICLE_LIKE or (word[0].islower() and lowered.endswith(("e", "en", "er", "es"))):
+            continue
+        if word[0].isupper() and nouns == 0:
+            nouns += 1
+            continue
+        return False
+    return False
 
 
 def _possessive_before(text: str, position: int, floor: int) -> bool:
@@ -842,7 +870,7 @@ def _build_event(
         quote=attribution.quote,
         confidence=round(max(0.05, min(0.95, confidence)), 2),
         trigger=token.text,
-        weapon=_weapon(sentence) if event_type in _WEAPON_TYPES else None,
+        weapon=_weapon(sentence) if event_type in _WEAPON_TYPES and mode != "alert" else None,
         actor_role=actor.role if actor else None,
         target_role=target.role if target else None,
         count_group=count_group,

@@ -291,6 +291,7 @@ NEGATIONS: frozenset[str] = frozenset(
 ROLE_NOUNS: tuple[tuple[str, str], ...] = (
     ("sicherheitskr", "state forces"),
     ("polizei", "state forces"),
+    ("polizeikr", "state forces"),
     ("polizist", "state forces"),
     ("ordnungshüter", "state forces"),
     ("strafverfolgung", "state forces"),
