@@ -52,9 +52,10 @@ def test_count_phrases(text: str, expected: list[tuple[str, int, str | None, boo
         "mit 100 % der Stimmen",
         "am 13. Januar 2022 um 14 Uhr",
         "seit 30 Jahren",
+        "Eine Spezialeinheitsbrigade der Luftwaffe wurde verlegt.",
     ],
 )
-def test_dates_percentages_and_times_are_not_counts(text: str) -> None:
+def test_dates_percentages_times_and_articles_are_not_counts(text: str) -> None:
     assert find_counts(text) == []
 
 
