@@ -121,12 +121,12 @@ def run_pipeline(text: str, published: str | None) -> tuple[Analysis, str]:
     from lagebild.kb.link import find_known_mentions, link_mentions
     from lagebild.nlp.sentences import split_sentences
     from lagebild.nlp.time import find_times
-    from lagebild.pipeline import _precision_of
 
     analysis = Analysis(text=text, published=published, language="de")
     analysis.sentences = split_sentences(text)
     analysis.mentions = link_mentions(text, find_known_mentions(text), language="de")
-    analysis.times = find_times(text, dct=published, dct_precision=_precision_of(published), language="de")
+    precision = {10: "day", 7: "month", 4: "year"}.get(len(published or ""), "unknown")
+    analysis.times = find_times(text, dct=published, dct_precision=precision, language="de")
     return analysis, f"composed without NER (gazetteer mentions only) because analyze failed: {reason}"
 
 
