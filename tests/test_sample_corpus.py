@@ -159,3 +159,36 @@ def test_jsonl_and_csv_exports_agree(sample_store: Store, what: str) -> None:
     assert [str(r["id"] if "id" in r else r["start"]) for r in records] == [
         row["id"] if "id" in row else row["start"] for row in rows
     ]
+
+
+def run_cli(store: Store, *arguments: str) -> str:
+    from typer.testing import CliRunner
+
+    import lagebild.cli.annotations  # noqa: F401  (registers the commands)
+    from lagebild.cli import app
+
+    result = CliRunner().invoke(app, [*arguments, "--db", store.url], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_timeline_reads_in_date_order_with_precision(sample_store: Store) -> None:
+    output = run_cli(sample_store, "timeline", "--by", "day")
+    periods = [line.split()[0] for line in output.splitlines() if line[:4].isdigit()]
+    assert periods == sorted(periods)
+    assert "2022-01 (only the month known)" in output
+    assert {"2022-01-05", "2022-01-06", "2022-01-13"} <= set(periods)
+    assert "without a known year" in output  # the Dnipro strike of XXXX-11-21 is not forced into a year
+
+
+def test_entities_and_entity_commands_show_spellings_and_sentences(sample_store: Store) -> None:
+    tokajew = entity_of(sample_store, "Toqajew")
+    listing = run_cli(sample_store, "entities", "--type", "PER")
+    assert tokajew.id in listing and "Toqajew" in listing
+    detail = run_cli(sample_store, "entity", tokajew.id)
+    assert "Präsident Qassym-Schomart Toqajew machte bösartige ausländische Kräfte" in detail
+
+
+def test_events_command_filters_by_type_and_place(sample_store: Store) -> None:
+    output = run_cli(sample_store, "events", "--type", "RETREAT", "--since", "2022-01-13")
+    assert "RETREAT" in output and "MOBILIZE" not in output
