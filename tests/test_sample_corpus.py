@@ -192,3 +192,14 @@ def test_entities_and_entity_commands_show_spellings_and_sentences(sample_store:
 def test_events_command_filters_by_type_and_place(sample_store: Store) -> None:
     output = run_cli(sample_store, "events", "--type", "RETREAT", "--since", "2022-01-13")
     assert "RETREAT" in output and "MOBILIZE" not in output
+
+
+def test_a_publication_date_given_by_the_user_resolves_the_year(tmp_path: Path, sample_dir: Path) -> None:
+    store = open_store(str(tmp_path / "dated.db"))
+    (page,) = sample_dir.glob("000_*.txt")
+    summary = ingest_paths(store, [page], hints={"published": "2024-11-22"})
+    assert summary.new == 1
+    with store.read_session() as session:
+        document = session.scalars(select(DocumentRow)).one()
+    assert (document.published, document.published_precision) == ("2024-11-22", "day")
+    assert any(e.date == "2024-11-21" for e in events(store, type="ASSAULT"))
