@@ -97,7 +97,8 @@
         radius: 6 + 4 * Math.sqrt(group.length),
         color: "#222", weight: 1, fillColor: colourOf(dominant), fillOpacity: 0.75,
       });
-      marker.bindTooltip(places.join(", ") + " (" + group.length + ")");
+      // Leaflet treats string content as HTML: hand it an element with text instead.
+      marker.bindTooltip(element("span", places.join(", ") + " (" + group.length + ")"));
       const list = element("ul", null, "popup-list");
       list.replaceChildren(...group.map(eventItem));
       const popup = element("div");
