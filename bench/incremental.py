@@ -1,7 +1,7 @@
 """Cost of adding one document to a large store versus an empty one.
 
 A SQLite store is filled in bulk (SQLAlchemy core) with synthetic rows shaped like a real
-store's: documents with MinHash signatures and embeddings, mentions of shared and rare
+store's: documents with MinHash signatures (and their LSH band keys) and embeddings, mentions of shared and rare
 entities, events with canonical events, stories with centroids. Then a few real pages
 (10kGNAD articles wrapped by ``bench/corpus.py``) are ingested one at a time, each as its
 own ``ingest_paths`` call would, timing its parts: ``Ingestor(store)`` (which loads the
@@ -35,7 +35,7 @@ sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402  (the sibling script, importable once bench/ is on the path)
 
-from lagebild.documents.dedup import NUM_PERM  # noqa: E402
+from lagebild.documents.dedup import NUM_PERM, band_keys  # noqa: E402
 from lagebild.ingest import Ingestor, IngestSummary, after_batch  # noqa: E402
 from lagebild.sources import iter_inputs  # noqa: E402
 from lagebild.store import Store, open_store  # noqa: E402
@@ -46,6 +46,7 @@ from lagebild.store.schema import (  # noqa: E402
     EntityRow,
     EventRow,
     MentionRow,
+    MinhashBandRow,
     StoryDocumentRow,
     StoryRow,
 )
@@ -157,6 +158,14 @@ def fill_store(store: Store, size: int, shared_entities: list[str], seed: int = 
                         "seq": number + 1,
                     }
                     for index, number in enumerate(numbers)
+                ],
+            )
+            connection.execute(
+                insert(MinhashBandRow.__table__),
+                [
+                    {"band": band, "key": key, "document_id": ids[index]}
+                    for index in range(len(numbers))
+                    for band, key in band_keys(signatures[index].tobytes())
                 ],
             )
             connection.execute(

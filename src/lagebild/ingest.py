@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lagebild.config import DEFAULT_LIMITS, Limits
@@ -21,7 +20,6 @@ from lagebild.models import RawDocument
 from lagebild.pipeline import Pipeline, Processed
 from lagebild.sources import ReadFailure, iter_inputs
 from lagebild.store import Store
-from lagebild.store.schema import DocumentRow
 
 if TYPE_CHECKING:
     from lagebild.alerts.notify import Notifier
@@ -50,21 +48,11 @@ class IngestSummary:
 
 
 class Ingestor:
-    """Holds the loaded pipeline and the near-duplicate index across documents."""
+    """Holds the loaded pipeline; duplicates are looked up in the store (its MinHash band index)."""
 
     def __init__(self, store: Store, *, limits: Limits = DEFAULT_LIMITS, with_analysis: bool = True) -> None:
-        from lagebild.documents.dedup import NearDuplicateIndex
-
         self.store = store
         self.pipeline = Pipeline(limits=limits, with_analysis=with_analysis)
-        self.near = NearDuplicateIndex()
-        with store.read_session() as session:
-            for doc_id, signature in session.execute(
-                select(DocumentRow.id, DocumentRow.minhash).where(
-                    DocumentRow.minhash.is_not(None), DocumentRow.duplicate_kind.is_distinct_from("exact")
-                )
-            ):
-                self.near.add_signature(doc_id, signature)
 
     def ingest_raw(self, raw: RawDocument, summary: IngestSummary) -> None:
         """Process and store one raw input, updating ``summary``; never raises for bad input."""
@@ -95,8 +83,6 @@ class Ingestor:
         if outcome is None or outcome.status == "known":
             summary.known += 1
             return
-        if processed.document.duplicate_kind != "exact":  # its twin already stands for its text
-            self.near.add_signature(outcome.document_id, processed.minhash)
         summary.document_ids.append(outcome.document_id)
         if outcome.status == "duplicate":
             summary.duplicate += 1
@@ -115,7 +101,7 @@ class Ingestor:
         if exact:
             document = replace(document, duplicate_of=exact, duplicate_kind="exact")
             return replace(processed, document=document, analysis=None, truncated={})
-        near = self.near.query_scored(document.text)
+        near = self.store.near_duplicates(processed.minhash)
         if near:
             duplicate_of, score = near[0]
             document = replace(document, duplicate_of=duplicate_of, duplicate_kind="near")

@@ -11,6 +11,10 @@ every light edit is found, while a version missing its last fifth and other stor
 stay out.  The
 MinHash estimate is within ±0.05 of the true Jaccard on these pairs.  Rewrites of a story
 in other words are not near duplicates at the shingle level; they need embeddings.
+
+:func:`band_keys` gives the LSH band keys of a signature with the same banding as
+:class:`NearDuplicateIndex`, so that the store can index them in a table and find
+candidates without holding every signature in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -72,6 +77,43 @@ def minhash_from_bytes(data: bytes) -> MinHash:
     if values.size != NUM_PERM:
         raise ValueError(f"signature has {values.size} values, expected {NUM_PERM}")
     return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashvalues=values.astype(np.uint64))
+
+
+@lru_cache(maxsize=1)
+def lsh_bands() -> tuple[int, int]:
+    """``(bands, rows per band)`` of the LSH at :data:`DEFAULT_THRESHOLD` (datasketch's optimum)."""
+    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(data: bytes) -> list[tuple[int, int]]:
+    """``(band, key)`` pairs of a stored signature: two signatures sharing any pair are LSH candidates.
+
+    A key is the first 8 bytes of BLAKE2b over the band's hash values, as a signed 64-bit integer.
+    """
+    bands, rows = lsh_bands()
+    values = np.frombuffer(data, dtype="<u8")
+    if values.size != NUM_PERM:
+        raise ValueError(f"signature has {values.size} values, expected {NUM_PERM}")
+    return [
+        (
+            band,
+            int.from_bytes(
+                hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8).digest(),
+                "little",
+                signed=True,
+            ),
+        )
+        for band in range(bands)
+    ]
+
+
+def estimated_jaccard(first: bytes, second: bytes) -> float:
+    """The MinHash estimate of the Jaccard similarity of two stored signatures."""
+    return (
+        float(np.count_nonzero(np.frombuffer(first, dtype="<u8") == np.frombuffer(second, dtype="<u8")))
+        / NUM_PERM
+    )
 
 
 class NearDuplicateIndex:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +29,7 @@ from lagebild.store.schema import (
     EntityRow,
     EventRow,
     MentionRow,
+    MinhashBandRow,
     RawInput,
     TimeRow,
 )
@@ -103,6 +104,33 @@ class Store:
                 .limit(1)
             )
 
+    def near_duplicates(self, signature: bytes) -> list[tuple[str, float]]:
+        """Indexed documents whose estimated Jaccard with ``signature`` reaches the dedup threshold.
+
+        Candidates share an LSH band key (``minhash_bands``); returns ``(document id, estimate)``
+        pairs, most similar first, as :meth:`NearDuplicateIndex.query_scored` does in memory.
+        """
+        from lagebild.documents.dedup import DEFAULT_THRESHOLD, band_keys, estimated_jaccard
+
+        with self._sessions() as session:
+            # OR of (band, key) pairs, not a row-value IN: SQLite searches the primary key per pair
+            candidates = select(MinhashBandRow.document_id).where(
+                or_(
+                    *(
+                        and_(MinhashBandRow.band == band, MinhashBandRow.key == key)
+                        for band, key in band_keys(signature)
+                    )
+                )
+            )
+            stored = session.execute(
+                select(DocumentRow.id, DocumentRow.minhash).where(DocumentRow.id.in_(candidates))
+            ).all()
+        scored = [(doc_id, estimated_jaccard(signature, other)) for doc_id, other in stored if other]
+        return sorted(
+            ((doc_id, score) for doc_id, score in scored if score >= DEFAULT_THRESHOLD),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+
     def save(self, processed: Processed) -> StoredOutcome:
         """Store a document with everything derived from it in one transaction.
 
@@ -154,6 +182,16 @@ class Store:
                 )
             )
             session.flush()
+            if processed.minhash and document.duplicate_kind != "exact":
+                from lagebild.documents.dedup import band_keys
+
+                session.execute(
+                    insert(MinhashBandRow.__table__),
+                    [
+                        {"band": band, "key": key, "document_id": document.id}
+                        for band, key in band_keys(processed.minhash)
+                    ],
+                )
             if analysis is not None:
                 self._save_analysis(session, document.id, analysis)
         status = "duplicate" if document.duplicate_of else "new"

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -64,6 +65,20 @@ class DocumentRow(Base):
     analyzed: Mapped[bool] = mapped_column(Boolean, default=False)
     analysis_version: Mapped[str | None] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer, index=True, default=0)
+
+
+class MinhashBandRow(Base):
+    """LSH band keys of a document's MinHash (``documents.dedup.band_keys``): the near-duplicate index.
+
+    Exact duplicates are not indexed; their twin stands for their text.
+    """
+
+    __tablename__ = "minhash_bands"
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class EntityRow(Base):
