@@ -294,3 +294,75 @@ def test_date_ranges_and_capitals_are_compatible_claims() -> None:
     assert contradicted_values("date", dates[:2], {}) == set()
     actors = [ClaimValue("actor", key, key) for key in ("Q159", "Q649")]  # Russland, Moskau
     assert contradicted_values("actor", actors, {}) == set()
+
+
+def _participant_values(attribute: str, reports: list[tuple[str, str, str]]) -> list:
+    """ClaimValues of one attribute from (document id, value key, modality) reports."""
+    from lagebild.stories.claims import ClaimValue, Observation
+
+    values: dict[str, ClaimValue] = {}
+    for index, (document_id, key, modality) in enumerate(reports):
+        event = EventRow(id=f"e{index}", document_id=document_id, type="CONSULT", modality=modality)
+        value = values.setdefault(key, ClaimValue(attribute, key, key))
+        value.observations.append(Observation(attribute, key, key, event, None))
+    return list(values.values())
+
+
+def test_participants_of_a_multi_party_event_are_not_competing_claims() -> None:
+    from lagebild.stories.claims import contradicted_values, is_participant_set
+
+    # Putin phoned several leaders; Russia, Belarus and the CSTO all deploy troops
+    called = _participant_values(
+        "target",
+        [
+            ("d1", "Q-tokajew", "reported"),
+            ("d1", "Q-dschaparow", "reported"),
+            ("d2", "Q-paschinjan", "asserted"),
+        ],
+    )
+    assert contradicted_values("target", called, {}, "CONSULT") == set()
+    deployers = _participant_values(
+        "actor", [("d1", "Q159", "asserted"), ("d2", "Q184", "asserted"), ("d3", "Q-csto", "asserted")]
+    )
+    assert contradicted_values("actor", deployers, {}, "MOBILIZE") == set()
+    # the same two actors of an attack are mutually exclusive perpetrators
+    assert contradicted_values("actor", deployers, {}, "ASSAULT") == {"Q159", "Q184", "Q-csto"}
+    # a party one source names and another denies is contested; a hypothetical is not a statement
+    denied = _participant_values(
+        "actor",
+        [
+            ("d1", "Q232", "asserted"),
+            ("d2", "Q232", "denied"),
+            ("d3", "Q159", "denied"),
+            ("d3", "Q159", "hypothetical"),
+        ],
+    )
+    assert contradicted_values("actor", denied, {}, "MOBILIZE") == {"Q232"}
+    assert is_participant_set("actor_label", "MOBILIZE") and not is_participant_set("actor_label", "FIGHT")
+    assert not is_participant_set("weapon", "MOBILIZE") and not is_participant_set("date", "CONSULT")
+
+
+def test_the_two_sides_of_a_clash_are_not_a_framing_conflict() -> None:
+    from lagebild.stories.claims import ClaimValue, contradicted_values
+
+    sides = [ClaimValue("target_label", key, key) for key in ("state forces", "terrorists and armed groups")]
+    assert contradicted_values("target_label", sides, {}, "FIGHT") == set()
+    framing = [ClaimValue("actor_label", key, key) for key in ("protesters", "terrorists and armed groups")]
+    assert contradicted_values("actor_label", framing, {}, "FIGHT") == {
+        "protesters",
+        "terrorists and armed groups",
+    }
+    assert contradicted_values("actor_label", framing, {}, "PROTEST") == {
+        "protesters",
+        "terrorists and armed groups",
+    }
+
+
+def test_adjacent_days_of_a_deployment_are_phases_but_a_strike_has_one_date() -> None:
+    from lagebild.stories.claims import ClaimValue, contradicted_values
+
+    days = [ClaimValue("date", key, key) for key in ("2022-01-06", "2022-01-07")]
+    assert contradicted_values("date", days, {}, "MOBILIZE") == set()
+    assert contradicted_values("date", days, {}, "ASSAULT") == {"2022-01-06", "2022-01-07"}
+    apart = [ClaimValue("date", key, key) for key in ("2022-01-06", "2022-01-09")]
+    assert contradicted_values("date", apart, {}, "RETREAT") == {"2022-01-06", "2022-01-09"}

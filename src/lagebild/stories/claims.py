@@ -7,6 +7,13 @@ A value is a ``conflict`` when another reported value of the same attribute is
 incompatible with it (Oreshnik against an ICBM), else ``consensus`` (a generic "missile"
 beside both stays ``consensus``); a value reported by one document only is a
 ``consensus`` with ``support`` 1 (nobody contradicts it, nobody confirms it).
+
+Most attributes are single-valued per event (the weapon, the date, a casualty count, the
+place of a strike, the perpetrator of an attack).  The actors and targets of events that
+several parties take part in (a round of phone calls, a joint deployment, an agreement,
+the two sides of a clash) are sets of participants: each named participant is a
+``consensus`` claim with its own sources, and a ``conflict`` only where a source denies
+that party's part.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from lagebild.store.schema import (
 )
 from lagebild.stories.merge import types_compatible
 from lagebild.stories.values import (
+    date_relation,
+    date_span,
     dates_compatible,
     label_category,
     place_relation,
@@ -41,6 +50,18 @@ from lagebild.stories.values import (
 LOGGER = logging.getLogger(__name__)
 
 COUNT_ATTRIBUTES = ("killed", "injured", "arrested", "troops")
+
+#: Event types whose actor and target are participant sets, not competing claims.
+PARTICIPANT_TYPES = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "MOBILIZE", "RETREAT", "REJECT", "SANCTION", "FIGHT"}
+)
+#: Two-sided events: each side's label is compared with the other side's only when both are non-state.
+SIDED_TYPES = frozenset({"FIGHT"})
+#: Operations that span several days (a deployment, a withdrawal): adjacent days are phases, not rival dates.
+OPERATION_TYPES = frozenset({"MOBILIZE", "RETREAT"})
+FORCE_LABELS = frozenset({"state forces", "alliance forces"})
+PARTICIPANT_ATTRIBUTES = frozenset({"actor", "target"})
+LABEL_ATTRIBUTES = frozenset({"actor_label", "target_label"})
 
 
 @dataclass
@@ -92,7 +113,8 @@ def claims_in_session(session: Session, canonical_event_id: str) -> int:
     old = select(ClaimRow.id).where(ClaimRow.canonical_event_id == canonical_event_id)
     session.execute(delete(ClaimSourceRow).where(ClaimSourceRow.claim_id.in_(old)))
     session.execute(delete(ClaimRow).where(ClaimRow.canonical_event_id == canonical_event_id))
-    if session.get(CanonicalEventRow, canonical_event_id) is None:
+    canonical = session.get(CanonicalEventRow, canonical_event_id)
+    if canonical is None:
         return 0
     rows = session.execute(
         select(EventRow, DocumentRow.outlet)
@@ -114,7 +136,7 @@ def claims_in_session(session: Session, canonical_event_id: str) -> int:
             value.observations.append(observation)
     written = 0
     for attribute, values in by_attribute.items():
-        contradicted = contradicted_values(attribute, list(values.values()), countries)
+        contradicted = contradicted_values(attribute, list(values.values()), countries, canonical.type)
         for value in values.values():
             status = "conflict" if value.key in contradicted else "consensus"
             identifier = claim_id(canonical_event_id, attribute, value.key)
@@ -183,11 +205,17 @@ def observations_of(event: EventRow, outlet: str | None, names: dict[str, str]) 
     return found
 
 
-def _compatible(attribute: str, countries: dict[str, str | None]) -> Callable[[ClaimValue, ClaimValue], bool]:
+def _compatible(
+    attribute: str, countries: dict[str, str | None], event_type: str | None
+) -> Callable[[ClaimValue, ClaimValue], bool]:
     if attribute == "date":
+        if event_type in OPERATION_TYPES:
+            return lambda a, b: _dates_overlap_or_adjacent(a.key, b.key)
         return lambda a, b: dates_compatible(
             *_interval(a.key)[:1], *_interval(b.key)[:1], _interval(a.key)[1], _interval(b.key)[1]
         )
+    if attribute in LABEL_ATTRIBUTES and event_type in SIDED_TYPES:  # the two sides of a clash
+        return lambda a, b: a.key == b.key or bool({a.key, b.key} & FORCE_LABELS)
     if attribute == "place":
         return lambda a, b: _places_compatible(a, b, countries)
     if attribute == "weapon":
@@ -199,16 +227,49 @@ def _compatible(attribute: str, countries: dict[str, str | None]) -> Callable[[C
     return lambda a, b: a.key == b.key
 
 
+def is_participant_set(attribute: str, event_type: str | None) -> bool:
+    """Whether ``attribute`` of an event of ``event_type`` holds several participants rather than one value."""
+    if event_type not in PARTICIPANT_TYPES:
+        return False
+    return attribute in PARTICIPANT_ATTRIBUTES or (
+        attribute in LABEL_ATTRIBUTES and event_type not in SIDED_TYPES
+    )
+
+
 def contradicted_values(
-    attribute: str, values: list[ClaimValue], countries: dict[str, str | None]
+    attribute: str,
+    values: list[ClaimValue],
+    countries: dict[str, str | None],
+    event_type: str | None = None,
 ) -> set[str]:
-    """Keys of the values of ``attribute`` that are incompatible with another reported value."""
-    compatible = _compatible(attribute, countries)
+    """Keys of the values of ``attribute`` that are incompatible with another reported value.
+
+    For a participant set (``is_participant_set``) values do not exclude each other: a
+    participant entity is contradicted only when one source states its part (asserted or
+    reported) and another denies it; participant labels are never contradicted.
+    """
+    if is_participant_set(attribute, event_type):
+        if attribute not in PARTICIPANT_ATTRIBUTES:  # a generic label names no party that could be denied
+            return set()
+        return {value.key for value in values if _stated_and_denied(value)}
+    compatible = _compatible(attribute, countries, event_type)
     contradicted: set[str] = set()
     for a, b in combinations(values, 2):
         if not compatible(a, b):
             contradicted |= {a.key, b.key}
     return contradicted
+
+
+def _stated_and_denied(value: ClaimValue) -> bool:
+    modalities = {observation.event.modality for observation in value.observations}
+    return "denied" in modalities and bool(modalities & {"asserted", "reported"})
+
+
+def _dates_overlap_or_adjacent(a: str, b: str) -> bool:
+    """Dates of one multi-day operation: compatible, overlapping or on adjacent days."""
+    (a_start, a_end), (b_start, b_end) = _interval(a), _interval(b)
+    relation = date_relation(date_span(a_start, a_end), date_span(b_start, b_end), near_days=1)
+    return relation in {"same", "overlap", "partial", "near", "unknown"}
 
 
 def _interval(key: str) -> tuple[str, str | None]:
