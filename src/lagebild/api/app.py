@@ -8,14 +8,20 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lagebild.api.ratelimit import RateLimit, RateLimiter
 from lagebild.api.schemas import IngestResult
-from lagebild.api.security import DEFAULT_MAX_BODY_BYTES, SECURITY_HEADERS, BodyLimit, SecurityHeaders
+from lagebild.api.security import (
+    DEFAULT_MAX_BODY_BYTES,
+    SECURITY_HEADERS,
+    BodyLimit,
+    SecurityHeaders,
+    refuse_nul_bytes,
+)
 from lagebild.models import RawDocument
 from lagebild.store import Store, open_store
 from lagebild.store.schema import DocumentRow
@@ -112,6 +118,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_bytes)],
     )
     app.state.store = store
     app.state.settings = ApiSettings(

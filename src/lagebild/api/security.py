@@ -54,6 +54,14 @@ def require_write(request: Request) -> None:
         raise _unauthorized()
 
 
+def refuse_nul_bytes(request: Request) -> None:
+    """NUL bytes in the path or query are refused (400): SQLite ends a LIKE pattern at the
+    NUL (so ``actor=%00`` would match every actor) and PostgreSQL rejects them outright."""
+    values = [request.url.path, *(part for pair in request.query_params.multi_items() for part in pair)]
+    if any("\x00" in value for value in values):
+        raise HTTPException(400, "NUL bytes are not allowed in the request")
+
+
 class SecurityHeaders:
     """Adds the Content-Security-Policy and related headers to every response."""
 
