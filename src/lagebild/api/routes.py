@@ -75,6 +75,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Refused (no API token configured)"),
         (404, "Not found"),
         (422, "Invalid parameters"),
+        (429, "Too many requests from this client (see the Retry-After header)"),
     )
 }
 #: Items of one kind listed inside a detail response; the list endpoints page through the rest.
