@@ -30,6 +30,10 @@ COUNT_FIELDS = ("killed", "injured", "arrested", "troops")
 EARTH_RADIUS_KM = 6371.0088
 
 
+#: Rule names are stored in a 200-character column (``watch_rules.name``).
+MAX_RULE_NAME = 200
+
+
 class RuleError(LagebildError):
     """A rule definition is malformed, or a named rule does not exist."""
 
@@ -128,8 +132,8 @@ def rule_from_definition(
     name: str, definition: dict[str, Any], *, webhook: str | None = None, rule_id: int | None = None
 ) -> WatchRule:
     """Parse and check a rule definition (from JSON, YAML or the CLI)."""
-    if not name or len(name) > 200:
-        raise RuleError("a rule needs a name of 1 to 200 characters")
+    if not name or len(name) > MAX_RULE_NAME:
+        raise RuleError(f"a rule needs a name of 1 to {MAX_RULE_NAME} characters")
     known = {"types", "actors", "places", "near", "keywords", "min_counts", "webhook", "name"}
     unknown = set(definition) - known
     if unknown:

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lagebild.alerts.rules import (
+    MAX_RULE_NAME,
     Near,
     RuleError,
     WatchRule,
@@ -103,6 +104,10 @@ def _site(row: SiteRow) -> Site:
 
 def add_site(store: Store, site: Site, *, overwrite: bool = False) -> Site:
     """Register ``site`` and its radius watch rule (``overwrite`` updates an existing one)."""
+    if not site.name.strip() or len(site.rule_name) > MAX_RULE_NAME:
+        raise SiteError(
+            f"a site needs a name of 1 to {MAX_RULE_NAME - len(site.rule_name) + len(site.name)} characters"
+        )
     with store.session() as session:
         row = session.scalar(select(SiteRow).where(SiteRow.name == site.name))
         if row is not None and not overwrite:
