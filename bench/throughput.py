@@ -9,11 +9,13 @@ Configurations, each run in a fresh subprocess after its models are loaded:
 
 Peak memory is the resident set size: the subprocess's own ``ru_maxrss`` and, sampled every
 0.2 s from ``/proc``, the sum over its whole process tree (Ray's workers and daemons too).
-``--growth`` adds the full pipeline over 10,000 pages, with peak RSS and documents/s after
-1,000 and after 10,000 documents; ``--profile FILE`` runs the pipeline under cProfile.
+``--growth`` adds the pipeline over 10,000 pages, with peak RSS and documents/s at every
+tenth (``--growth-without-analysis`` leaves out NER, events and stories, which makes 10,000
+pages fit a 2-core budget); ``--profile FILE`` runs the pipeline under cProfile.
 
     python bench/throughput.py --docs 1028
-    python bench/throughput.py --docs 1028 --configs pipeline --growth
+    python bench/throughput.py --docs 400 --checkpoint-every 100
+    python bench/throughput.py --configs pipeline --docs 200 --growth --growth-without-analysis
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def run_baseline(corpus_dir: Path) -> dict[str, Any]:
     return {"documents": documents, "seconds": time.perf_counter() - started, "mentions": mentions}
 
 
-def run_pipeline(corpus_dir: Path, work_dir: Path, profile: Path | None) -> dict[str, Any]:
+def run_pipeline(
+    corpus_dir: Path, work_dir: Path, profile: Path | None, *, analysis: bool, checkpoint_every: int
+) -> dict[str, Any]:
     from lagebild.ingest import ingest_paths
     from lagebild.store import open_store
 
@@ -93,13 +97,13 @@ def run_pipeline(corpus_dir: Path, work_dir: Path, profile: Path | None) -> dict
     def progress(_source: str) -> None:
         nonlocal seen
         seen += 1
-        if seen % CHECKPOINT_EVERY == 0:
+        if seen % checkpoint_every == 0:
             checkpoints.append(
                 {"documents": seen, "seconds": time.perf_counter() - started, "peak_rss_mb": _peak_rss_mb()}
             )
 
     def ingest() -> Any:
-        return ingest_paths(store, [corpus_dir / "html"], on_progress=progress)
+        return ingest_paths(store, [corpus_dir / "html"], with_analysis=analysis, on_progress=progress)
 
     summary = _profiled(ingest, profile) if profile else ingest()
     seconds = time.perf_counter() - started
@@ -139,13 +143,23 @@ def run_ray(corpus_dir: Path, work_dir: Path, workers: int) -> dict[str, Any]:
     }
 
 
-def worker_main(config: str, corpus_dir: Path, result_file: Path, profile: Path | None) -> None:
+def worker_main(
+    config: str,
+    corpus_dir: Path,
+    result_file: Path,
+    profile: Path | None,
+    *,
+    analysis: bool,
+    checkpoint_every: int,
+) -> None:
     work_dir = Path(tempfile.mkdtemp(prefix=f"lagebild-bench-{config}-"))
     try:
         if config == "baseline":
             result = run_baseline(corpus_dir)
         elif config == "pipeline":
-            result = run_pipeline(corpus_dir, work_dir, profile)
+            result = run_pipeline(
+                corpus_dir, work_dir, profile, analysis=analysis, checkpoint_every=checkpoint_every
+            )
         else:
             result = run_ray(corpus_dir, work_dir, workers=int(config.removeprefix("ray")))
     finally:
@@ -181,12 +195,21 @@ def _tree_rss_mb(root: int) -> float:
     return total / (1024 * 1024)
 
 
-def measure(config: str, corpus_dir: Path, timeout: float, profile: Path | None = None) -> dict[str, Any]:
+def measure(
+    config: str,
+    corpus_dir: Path,
+    timeout: float,
+    profile: Path | None = None,
+    *,
+    analysis: bool = True,
+    checkpoint_every: int = CHECKPOINT_EVERY,
+) -> dict[str, Any]:
     """Run one configuration in a fresh subprocess; its result plus the sampled tree peak."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         result_file = Path(handle.name)
     command = [sys.executable, __file__, "--worker", config, "--corpus-dir", str(corpus_dir)]
-    command += ["--result", str(result_file)] + (["--profile", str(profile)] if profile else [])
+    command += ["--result", str(result_file), "--checkpoint-every", str(checkpoint_every)]
+    command += (["--profile", str(profile)] if profile else []) + ([] if analysis else ["--no-analysis"])
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONHASHSEED": "0"}
     process = subprocess.Popen(command, env=environment)
     deadline = time.monotonic() + timeout
@@ -226,23 +249,23 @@ def throughput_table(results: dict[str, dict[str, Any]], words: int) -> str:
     for config, result in results.items():
         rate = result["documents"] / result["seconds"]
         word_rate = words / result["seconds"]
-        ratio = rate / (base["documents"] / base["seconds"]) if base else float("nan")
-        memory = result["peak_rss_mb"] / base["peak_rss_mb"] if base else float("nan")
+        ratio = f"{rate / (base['documents'] / base['seconds']):.2f}" if base else "–"
+        memory = f"{result['peak_rss_mb'] / base['peak_rss_mb']:.2f}" if base else "–"
         lines.append(
             f"| {LABELS[config]} | {result['documents']} | {result['seconds']:.1f} | {rate:.2f} | "
-            f"{word_rate:,.0f} | {result['peak_rss_mb']:.0f} | {ratio:.2f} | {memory:.2f} |"
+            f"{word_rate:,.0f} | {result['peak_rss_mb']:.0f} | {ratio} | {memory} |"
         )
     return "\n".join(lines)
 
 
-def growth_table(result: dict[str, Any]) -> str:
+def growth_table(result: dict[str, Any], every: int) -> str:
     lines = [
-        "| documents ingested | peak RSS so far (MB) | docs/s over the last 1,000 |",
+        f"| documents ingested | peak RSS so far (MB) | docs/s over the last {every:,} |",
         "|---:|---:|---:|",
     ]
     previous_seconds = 0.0
     for checkpoint in result["checkpoints"]:
-        rate = CHECKPOINT_EVERY / (checkpoint["seconds"] - previous_seconds)
+        rate = every / (checkpoint["seconds"] - previous_seconds)
         previous_seconds = checkpoint["seconds"]
         lines.append(f"| {checkpoint['documents']:,} | {checkpoint['peak_rss_mb']:.0f} | {rate:.2f} |")
     return "\n".join(lines)
@@ -253,8 +276,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=1028, help="pages in the throughput corpus")
     parser.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated subset of {CONFIGS}")
     parser.add_argument(
-        "--growth", action="store_true", help=f"also ingest {GROWTH_DOCS:,} pages (memory growth)"
+        "--growth", action="store_true", help="also ingest --growth-docs pages (memory growth)"
     )
+    parser.add_argument("--growth-docs", type=int, default=GROWTH_DOCS, help="pages in the growth corpus")
+    parser.add_argument(
+        "--growth-without-analysis",
+        action="store_true",
+        help="growth run without NER, events and stories (clean, dedup, store: ~10x faster)",
+    )
+    parser.add_argument(
+        "--checkpoint-every", type=int, default=CHECKPOINT_EVERY, help="pipeline RSS/time checkpoint interval"
+    )
+    parser.add_argument("--no-analysis", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--articles", type=Path, default=corpus.DEFAULT_ARTICLES, help="10kGNAD articles.csv")
     parser.add_argument(
         "--corpus-dir", type=Path, help="where to build (or reuse) the corpora; default: temporary"
@@ -267,7 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        worker_main(args.worker, args.corpus_dir, args.result, args.profile)
+        worker_main(
+            args.worker,
+            args.corpus_dir,
+            args.result,
+            args.profile,
+            analysis=not args.no_analysis,
+            checkpoint_every=args.checkpoint_every,
+        )
         return 0
 
     configs = [name for name in args.configs.split(",") if name]
@@ -282,17 +322,32 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, dict[str, Any]] = {}
         for config in configs:
             profile = args.profile if config == "pipeline" else None
-            results[config] = measure(config, root / f"docs-{args.docs}", args.timeout, profile)
+            results[config] = measure(
+                config,
+                root / f"docs-{args.docs}",
+                args.timeout,
+                profile,
+                checkpoint_every=args.checkpoint_every,
+            )
             print(f"{config}: {json.dumps(results[config])}", flush=True)
         print(f"load average after: {os.getloadavg()}\n")
         print(throughput_table(results, int(manifest["words"])))
+        if "pipeline" in results and results["pipeline"]["checkpoints"]:
+            print("\n(b) over the run:\n" + growth_table(results["pipeline"], args.checkpoint_every))
         if args.growth:
-            growth_dir = root / f"docs-{GROWTH_DOCS}"
-            _ensure_corpus(growth_dir, args.articles, GROWTH_DOCS, 0)
-            grown = measure("pipeline", growth_dir, args.timeout)
+            growth_dir = root / f"docs-{args.growth_docs}"
+            _ensure_corpus(growth_dir, args.articles, args.growth_docs, 0)
+            every = max(args.growth_docs // 10, 1)
+            grown = measure(
+                "pipeline",
+                growth_dir,
+                args.timeout,
+                analysis=not args.growth_without_analysis,
+                checkpoint_every=every,
+            )
             print(f"\ngrowth: {json.dumps(grown)}")
             print(f"load average after growth: {os.getloadavg()}\n")
-            print(growth_table(grown))
+            print(growth_table(grown, every))
     finally:
         if not args.corpus_dir:
             shutil.rmtree(root, ignore_errors=True)
