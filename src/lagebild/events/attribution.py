@@ -58,6 +58,24 @@ _SOURCE_CUES = re.compile(
     r"\b(?:[Nn]ach (?:Angaben|Informationen|Berichten|Darstellung)|[Ll]aut|[Ss]o|[Aa]ccording to)\s+"
 )
 _ZUFOLGE = re.compile(r"\bzufolge\b")
+#: "den Angaben zufolge": the source was named before; the phrase itself names nobody.
+_AUXILIARIES = frozenset(
+    {
+        "haben",
+        "hatten",
+        "hätten",
+        "sind",
+        "seien",
+        "waren",
+        "wären",
+        "werden",
+        "wurden",
+        "würden",
+        "sollen",
+        "sollten",
+    }
+)
+_ANAPHORIC_SOURCES = frozenset({"angaben", "berichten", "informationen", "darstellung", "aussagen"})
 _DENIAL = frozenset({"dementieren", "bestreiten", "leugnen", "deny", "zurückweisen", "dementi"})
 _HYPOTHETICAL = frozenset(
     {
@@ -341,6 +359,27 @@ def _noun_phrase(text: str, start: int, limit: int | None = None) -> tuple[int, 
     return (start, end) if seen_noun else None
 
 
+def _noun_phrase_before(text: str, floor: int, end: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before ``end`` ("… sind örtlichen Medienberichten zufolge")."""
+    tokens = list(_TOKEN.finditer(text, floor, end))
+    start = None
+    for token in reversed(tokens):
+        word = token.group()
+        lowered = word.lower()
+        if lowered in _ARTICLES or word[0].isupper():
+            start = token.start()
+            continue
+        if start is not None and lowered not in _AUXILIARIES and lowered.endswith(("e", "en", "er", "es")):
+            start = token.start()  # an adjective before the noun
+            continue
+        break
+    if start is None:
+        return None
+    while start < end and text[start : start + 1].isspace():
+        start += 1
+    return _noun_phrase(text, start, end)
+
+
 def _is_noun_list(words: Sequence[str]) -> bool:
     """Whether words form a list of noun phrases ("TASS, Reuters und verschiedene örtliche Zeugen")."""
     for word in words:
@@ -396,10 +435,9 @@ def find_speaker(
     zufolge = _ZUFOLGE.search(sentence)
     if zufolge:
         clause_start, _ = clause_around(sentence, zufolge.start())
-        offset = start + clause_start + len(sentence[clause_start:]) - len(sentence[clause_start:].lstrip())
-        phrase = _noun_phrase(text, offset, end)
+        phrase = _noun_phrase_before(text, start + clause_start, start + zufolge.start())
         found = _speaker_from_span(text, phrase, mentions) if phrase else None
-        if found:
+        if found and found.name.split()[-1].lower() not in _ANAPHORIC_SOURCES:
             return replace(found, via="source")
     verb = reporting_verb(sentence, language)
     if verb is None:

@@ -106,6 +106,7 @@ _NOUN_KINDS: tuple[tuple[str, CountKind], ...] = (
     ("friedenstruppe", "troops"),
     ("einheit", "troops"),
     ("kämpfer", "troops"),
+    ("sicherheitskräfte", "troops"),
     ("fallschirmjäger", "troops"),
     ("troops", "troops"),
     ("soldiers", "troops"),
@@ -119,6 +120,8 @@ _NOUN_KINDS: tuple[tuple[str, CountKind], ...] = (
     ("people", "people"),
 )
 #: Participles that turn "<n> <group>" into a casualty count ("18 Sicherheitskräfte getötet").
+#: A dying verb right before "<n> Menschen" ("Laut Rotem Kreuz starben 32 Menschen").
+_DIED_BEFORE = re.compile(r"\b(?:starben|sterben|died)\s+$", re.IGNORECASE)
 _PARTICIPLES: tuple[tuple[str, CountKind], ...] = (
     ("getötet", "killed"),
     ("ums leben", "killed"),
@@ -214,6 +217,8 @@ def find_counts(text: str) -> list[Count]:
         ):
             counts.append(Count(participle, value, match.start(), noun_end, noun, approximate))
             last_group = noun
+        elif noun_kind == "people" and _DIED_BEFORE.search(text[max(0, match.start() - 20) : match.start()]):
+            counts.append(Count("killed", value, match.start(), noun_end, noun, approximate))
         elif noun_kind is not None:
             group = noun if noun_kind in ("troops", "people") else (last_group if noun.islower() else None)
             counts.append(Count(noun_kind, value, match.start(), noun_end, group, approximate))

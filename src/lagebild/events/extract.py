@@ -98,6 +98,19 @@ _STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "DEMAND"
 _INDIRECT_CUES = frozenset({"quote", "cataphoric", "carried", "pronoun"})
 _TITLES = ("präsident", "minister", "kanzler", "premier", "sprecher", "staatschef", "generalsekretär")
 _NEGATIONS_AFTER = frozenset({"weder", "kein", "keine", "keinen", "keiner", "nicht", "neither", "no"})
+#: A noun under these is the time frame of the news, not news itself ("seit Ausbruch der Unruhen").
+_BACKGROUND_PREPS = frozenset({"seit", "trotz", "since", "despite"})
+_INDIRECT_QUESTION = frozenset({"ob", "whether"})
+#: A toll over years ("seit 2009", "in den vergangenen 30 Jahren") sums many events; it reports none.
+_AGGREGATE = re.compile(
+    r"\b[Ss]eit (?:\d{4}|Jahren|Jahrzehnten|Beginn|Ausbruch)\b"
+    r"|\b(?:vergangenen|letzten) (?:\d+|\w+) Jahr(?:e|en|zehnte|zehnten)\b"
+)
+#: "an frühere Anschläge erinnert": earlier events recalled, not reported.
+_EARLIER = frozenset({"frühere", "früheren", "früherer", "einstige", "einstigen", "previous", "earlier"})
+_AGGREGATE_TYPES = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
+_DATELINE = re.compile(r"[A-ZÄÖÜ][\w.-]*(?:[ /][A-ZÄÖÜ][\w.-]*){0,3} [–—-] ")
+_MILITARY_AID = ("luftangriff", "luftschläge", "militärhilfe", "militärische hilfe", "waffenlieferung")
 
 
 @dataclass(frozen=True)
@@ -211,7 +224,9 @@ def _matches(trigger: Trigger, forms: tuple[str, ...]) -> bool:
 
 
 def _requirements_met(trigger: Trigger, tokens: Sequence[_Token], index: int) -> bool:
-    if trigger.particle and trigger.particle not in (t.lower for t in tokens[index + 1 :]):
+    if trigger.particle and not any(
+        _is_particle(tokens, position, trigger.particle) for position in range(index + 1, len(tokens))
+    ):
         return False
     if not trigger.requires:
         return True
@@ -219,6 +234,46 @@ def _requirements_met(trigger: Trigger, tokens: Sequence[_Token], index: int) ->
         for stem in trigger.requires:
             if stem in token.forms or (len(stem) >= 4 and any(stem in form for form in token.forms)):
                 return True
+    return False
+
+
+def _is_particle(tokens: Sequence[_Token], position: int, particle: str) -> bool:
+    """Whether ``tokens[position]`` is a separated verb particle: it closes its clause ("warf … vor, dass"),
+    unlike a preposition that opens a phrase ("warfen Steine vor dem Gebäude")."""
+    if tokens[position].lower != particle:
+        return False
+    if position + 1 == len(tokens):
+        return True
+    following = tokens[position + 1]
+    return following.start - tokens[position].end > 1 or following.lower not in _ARTICLE_LIKE
+
+
+def _is_attributive(tokens: Sequence[_Token], index: int) -> bool:
+    """A participle between article and noun ("die verbotene Partei") describes a state, not an event."""
+    token = tokens[index]
+    if token.text[0].isupper() or index == 0 or index + 1 == len(tokens):
+        return False
+    following = tokens[index + 1]
+    return (
+        tokens[index - 1].lower in _ARTICLE_LIKE
+        and following.text[0].isupper()
+        and following.start - token.end == 1
+        and token.lower.endswith(("e", "en", "er", "es", "em"))
+    )
+
+
+def _is_framed(text: str, tokens: Sequence[_Token], index: int, floor: int) -> bool:
+    token = tokens[index]
+    return token.text[0].isupper() and index > 0 and _framed_by(text, token.start, floor)
+
+
+def _in_indirect_question(text: str, tokens: Sequence[_Token], index: int) -> bool:
+    """Whether the trigger stands in an "ob …" clause ("unklar, ob es ein Anschlag war")."""
+    for token in reversed(tokens[:index]):
+        if token.lower in _INDIRECT_QUESTION:
+            return True
+        if _CLAUSE_MARK.search(text, token.end, tokens[index].start) is not None:
+            return False
     return False
 
 
@@ -235,13 +290,26 @@ def _word_before(tokens: Sequence[_Token], index: int) -> str | None:
     return None
 
 
-def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigger, int]]:
+def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[tuple[Trigger, int]]:
     """(trigger, token index) pairs, one per event type, primary triggers first."""
     found: list[tuple[Trigger, int]] = []
+    floor = tokens[0].start if tokens else 0
+    aggregate = _AGGREGATE.search(text, floor, tokens[-1].end if tokens else 0) is not None
     for index, token in enumerate(tokens):
+        if _is_attributive(tokens, index) or _in_indirect_question(text, tokens, index):
+            continue
+        # "seit Ausbruch der Unruhen", "trotz der Proteste": the frame of the news, not news itself
+        background = token.text[0].isupper() and (
+            _framed_by(text, token.start, floor, _BACKGROUND_PREPS)
+            or (index > 0 and tokens[index - 1].lower in _EARLIER)
+        )
         for trigger in _triggers_for(token.forms, language):
+            if (aggregate or background) and trigger.event_type in _AGGREGATE_TYPES:
+                continue
             if _requirements_met(trigger, tokens, index):
                 found.append((trigger, index))
+    requested = {i for t, i in found if t.event_type == "REQUEST"}
+    found = [(t, i) for t, i in found if not (t.event_type == "DEMAND" and i in requested)]
     primary = [(t, i) for t, i in found if not t.secondary]
     by_type: dict[str, tuple[Trigger, int]] = {}
     for trigger, index in primary or found:
@@ -260,14 +328,39 @@ def _find_triggers(tokens: Sequence[_Token], language: str) -> list[tuple[Trigge
                 continue  # "für die Unruhen", "um die Entsendung", "durch Verhandlungen": only an argument
         if any(t.forms[0] == "verhindern" for t in tokens[index + 1 : index + 7]):
             continue  # "den Einsatz russischer Truppen zu verhindern"
-        chosen = by_type.get(trigger.event_type)
-        if chosen is None or _MODE_SEVERITY.get(trigger.mode or "", 0) > _MODE_SEVERITY.get(
-            chosen[0].mode or "", 0
+        if (
+            trigger.event_type == "MOBILIZE"
+            and index + 1 < len(tokens)
+            and tokens[index + 1].lower == "gegen"
         ):
+            continue  # "bei Einsätzen gegen die PKK": an operation against someone, not a deployment
+        if token.text[0].isupper() and any(t.forms[0] == "bekennen" for t in tokens[:index]):
+            continue  # "bekannte sich zu dem Anschlag": a claim of responsibility for an event told before
+        chosen = by_type.get(trigger.event_type)
+        if (
+            chosen is None
+            or _MODE_SEVERITY.get(trigger.mode or "", 0) > _MODE_SEVERITY.get(chosen[0].mode or "", 0)
+            or (
+                trigger.event_type in _AGGREGATE_TYPES
+                and _is_framed(text, tokens, chosen[1], floor)
+                and not _is_framed(text, tokens, index, floor)
+            )
+        ):  # "Nach einem Raketenangriff … hat die Armee einen Vergeltungsangriff gestartet": the new one
             by_type[trigger.event_type] = (trigger, index)
     request = by_type.get("REQUEST")
     if request and "AGREE" in by_type and tokens[request[1]].text[0].isupper():
         del by_type["REQUEST"]  # "Dem Ersuchen wurde stattgegeben": the request is what was granted
+    demands = [
+        i
+        for t, i in by_type.values()
+        if t.event_type in ("REQUEST", "DEMAND") and tokens[i].text[0].islower()
+    ]
+    if demands:  # "forderten die Freilassung", "aufgefordert, Luftangriffe zu fliegen": what is asked for
+        by_type = {
+            event_type: (t, i)
+            for event_type, (t, i) in by_type.items()
+            if event_type in ("REQUEST", "DEMAND") or i < demands[0] or not tokens[i].text[0].isupper()
+        }
     return list(by_type.values())
 
 
@@ -328,6 +421,9 @@ def _role_of(text: str, start: int, end: int) -> str | None:
 
 
 def _is_place(mention: Mention) -> bool:
+    if mention.text.isupper() and mention.canonical_name and not mention.canonical_name.isupper():
+        if mention.canonical_name.casefold() == mention.text.casefold():
+            return False  # "IS" linked to a place spelt "Is": an acronym, not the place
     return mention.label == "LOC" or mention.latitude is not None
 
 
@@ -487,9 +583,20 @@ def _actor_and_target(
         if party.start < trigger.start and party.end == trigger.end:
             agent = agent or party  # "ein russischer Drohnenangriff": the demonym owns the event
             continue
+        if trigger.start <= party.start and party.end < trigger.end and text[party.end] == "-":
+            agent = agent or party  # "US-Luftangriff", "Nato-Einsatz": the prefix owns the event
+            continue
         preposition = _preposition_before(text, party.start, sentence[0])
         if preposition in ("von", "vom") and nominal and 0 <= party.start - trigger.end < 30:
             agent = agent or party  # "die Aufforderung von Präsident Tokajew"
+        elif (
+            preposition in ("von", "vom", "durch")
+            and passive
+            and not party.is_place
+            and clause[0] <= party.start < clause[1]
+            and party.start < trigger.start
+        ):
+            agent = agent or party  # "der kurz darauf von der Polizei festgenommen wurde"
         elif preposition in _TARGET_PREPS:
             if event_type in _OBJECT_TYPES or preposition in ("auf", "gegen"):
                 marked.append(party)
@@ -559,13 +666,13 @@ def _actor_and_target(
     return actor, target
 
 
-def _framed_by(text: str, position: int, floor: int) -> bool:
+def _framed_by(text: str, position: int, floor: int, prepositions: frozenset[str] = _FRAMING_PREPS) -> bool:
     """Whether a temporal or causal preposition governs the noun at ``position`` ("nach dem Angriff")."""
     words = _TOKEN.findall(text[floor:position])[-5:]
     nouns = 0
     for word in reversed(words):
         lowered = word.lower()
-        if lowered in _FRAMING_PREPS:
+        if lowered in prepositions:
             return True
         if lowered in _ARTICLE_LIKE or (word[0].islower() and lowered.endswith(("e", "en", "er", "es"))):
             continue
@@ -595,6 +702,8 @@ def _is_genitive(text: str, start: int, floor: int) -> bool:
 def _place_rank(
     mention: Mention, text: str, floor: int, trigger_at: int, actor: _Party | None
 ) -> tuple[int, int] | None:
+    if text[mention.end : mention.end + 1] == "-":
+        return None  # "US-Ostküstenstadt Philadelphia", "US-Einheiten": a modifier, not the place
     preposition = _preposition_before(text, mention.start, floor)
     distance = abs(mention.start - trigger_at)
     if preposition in _LOCATIVE:
@@ -606,10 +715,12 @@ def _place_rank(
 
 def _pick_place(
     mentions: Sequence[Mention], span: tuple[int, int], text: str, trigger_at: int, actor: _Party | None,
-    *, locative_only: bool = False,
+    *, locative_only: bool = False, skip: tuple[int, int] | None = None,
 ) -> Mention | None:  # fmt: skip
     ranked = []
     for mention in mentions:
+        if skip is not None and skip[0] <= mention.start < skip[1]:
+            continue
         if (
             span[0] <= mention.start
             and mention.end <= span[1]
@@ -622,12 +733,33 @@ def _pick_place(
     return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
 
 
+def _reporting_clause(sentence: str, offset: int, trigger_at: int) -> tuple[int, int] | None:
+    """The clause of the reporting verb ("sagte der UN-Hochkommissar am Freitag in Genf") when the
+    event is told in another clause: its places are where it was said, not where it happened."""
+    verb = reporting_verb(sentence)
+    if verb is None:
+        return None
+    clause_start, clause_end = clause_around(sentence, verb.start(), quotes=False)
+    if clause_start <= trigger_at - offset < clause_end:
+        return None
+    if trigger_at - offset < clause_start:  # "…, sagte X, am Freitag in Genf.": to the end
+        return offset + clause_start, offset + len(sentence)
+    return offset, offset + clause_end  # "Wie X in Genf mitteilte, …": from the start
+
+
 def _time_values(times: Sequence[TimeExpression], start: int, end: int) -> list[TimeExpression]:
     return [
         t
         for t in times
         if start <= t.start and t.end <= end and t.value and not t.value.startswith("P") and t.kind != "set"
     ]
+
+
+def _dateline(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a dateline opening the sentence ("Kiew – Bei einer Kundgebung …"): where the story
+    was filed, not a party or place of the sentence's event."""
+    match = _DATELINE.match(text, start, end)
+    return (match.start(), match.end()) if match else None
 
 
 def _publication_date(published: str | None) -> tuple[str | None, TimePrecision]:
@@ -696,14 +828,16 @@ def extract_events(analysis: Analysis) -> list[Event]:
         language = "de"
     sentences = _sentence_spans(analysis)
     quotes = find_quotes(text)
-    mentions = sorted(analysis.mentions, key=lambda m: m.start)
+    all_mentions = sorted(analysis.mentions, key=lambda m: m.start)
+    datelines = [_dateline(text, start, end) for start, end in sentences]
+    mentions = [m for m in all_mentions if not any(d and d[0] <= m.start < d[1] for d in datelines)]
     known = {(m.canonical_name or m.text).casefold(): m.entity_id for m in mentions if m.entity_id}
-    place_counts = Counter((m.canonical_name or m.text) for m in mentions if _is_place(m))
+    place_counts = Counter((m.canonical_name or m.text) for m in all_mentions if _is_place(m))
     main_place = next(
         (
             m
             for name, _ in place_counts.most_common(1)
-            for m in mentions
+            for m in all_mentions
             if (m.canonical_name or m.text) == name
         ),
         None,
@@ -720,10 +854,10 @@ def extract_events(analysis: Analysis) -> list[Event]:
         repeated = text[start:end] in seen_lines  # a headline printed twice is one report
         seen_lines.add(text[start:end])
         triggers = (
-            _find_triggers(tokens, language) if _is_reporting(text, start, end) and not repeated else []
+            _find_triggers(text, tokens, language) if _is_reporting(text, start, end) and not repeated else []
         )
         parties = _parties(text, start, end, mentions, tokens, known)
-        attribution = attribute(text, (start, end), mentions, quotes, sentences, language)
+        attribution = attribute(text, (start, end), all_mentions, quotes, sentences, language)
         if triggers:
             if attribution.speaker is None:
                 following = sentences[number + 1] if number + 1 < len(sentences) else None
@@ -781,6 +915,12 @@ def _build_event(
     sentence = text[start:end]
     event_type = trigger.event_type
     mode = _assault_mode(trigger, token, sentence) if event_type == "ASSAULT" else trigger.mode
+    if (
+        event_type == "REQUEST"
+        and mode != "military aid"
+        and any(s in sentence.lower() for s in _MILITARY_AID)
+    ):
+        mode = "military aid"  # "aufgefordert, Luftangriffe … zu fliegen"
     if event_type == "CONSULT" and mode == "meeting" and _paragraph_mentions(text, start, "telefon"):
         mode = "phone call"  # "hat sich … unterhalten" among the phone calls of the paragraph
     acled = acled_code(event_type, mode)
@@ -802,7 +942,9 @@ def _build_event(
     if actor is not None:
         confidence += 0.1
 
-    place = _pick_place(mentions, span, text, token.start, actor)
+    place = _pick_place(
+        mentions, span, text, token.start, actor, skip=_reporting_clause(sentence, start, token.start)
+    )
     remote = event_type == "CONSULT"  # a call or talks happen where the text says, not where the story is
     if place is None and not remote:
         paragraph = paragraph_of[number]

@@ -54,6 +54,25 @@ _MISSION = ("mission", "einsatz", "intervention", "operation", "friedenstruppe")
 _OFFICE = ("regierung", "minister", "kabinett", "chef", "gouverneur", "bürgermeister", "kommandeur")
 _PROTECTION = ("schutz", "sicherheitsmaßnahme", "grenzschutz", "präsenz")
 _FACILITY = ("einrichtung", "objekt", "anlage", "infrastruktur", "grenze")
+#: Who can be hurt or killed: a casualty verb ("verletzt", "starben") needs one of these nearby.
+_CASUALTIES = (
+    "mensch",
+    "person",
+    "zivilist",
+    "polizist",
+    "beamt",
+    "soldat",
+    "kind",
+    "opfer",
+    "verdächtig",
+    "kämpfer",
+    "passant",
+    "schwer",
+    "leicht",
+    "tödlich",
+)
+_PROJECTILES = ("rakete", "granate", "geschoss", "bombe", "drohne")
+_HIT = ("tödlich", "arm", "bein", "kopf", "brust", "kugel", "schuss", "schüsse", "rakete", "drohne")
 
 GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     # PROTEST
@@ -63,6 +82,7 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     Trigger("demonstration", "PROTEST", "demonstrate", "head"),
     Trigger("demonstrieren", "PROTEST", "demonstrate"),
     Trigger("kundgebung", "PROTEST", "demonstrate", "head"),
+    Trigger("marsch", "PROTEST", "demonstrate", "head", exclude=("marschflugkörper",)),
     Trigger("mahnwache", "PROTEST", "demonstrate", "head"),
     Trigger("sitzblockade", "PROTEST", "demonstrate", "head"),
     Trigger("unruhe", "PROTEST", "riot", "head"),
@@ -82,6 +102,7 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     # ASSAULT
     Trigger("angriff", "ASSAULT", None, "head"),
     Trigger("angreifen", "ASSAULT"),
+    Trigger("greifen", "ASSAULT", particle="an"),
     Trigger("attacke", "ASSAULT", None, "head"),
     Trigger("anschlag", "ASSAULT", "explosion", "head"),
     Trigger("luftschlag", "ASSAULT", "air strike", "head"),
@@ -97,12 +118,25 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     Trigger("schuss", "ASSAULT", "shooting"),
     Trigger("schüsse", "ASSAULT", "shooting"),
     Trigger("explosion", "ASSAULT", "explosion", "head"),
+    Trigger("detonation", "ASSAULT", "explosion", "head"),
+    Trigger("detonieren", "ASSAULT", "explosion"),
+    Trigger("detoniert", "ASSAULT", "explosion"),
+    Trigger("einschlagen", "ASSAULT", "missile strike", requires=_PROJECTILES),
+    Trigger("eingeschlagen", "ASSAULT", "missile strike", requires=_PROJECTILES),
+    Trigger("anschießen", "ASSAULT", "shooting"),
+    Trigger("angeschossen", "ASSAULT", "shooting"),
+    Trigger("getroffen", "ASSAULT", "shooting", requires=_HIT, secondary=True),
+    Trigger("missbrauchen", "ASSAULT", "attack", requires=("sexuell",)),
     Trigger("niederbrennen", "ASSAULT", "arson"),
     Trigger("niedergebrannt", "ASSAULT", "arson"),
     Trigger("entführen", "ASSAULT", "abduction"),
     Trigger("entführung", "ASSAULT", "abduction", "head"),
     Trigger("töten", "ASSAULT", "killing", secondary=True),
     Trigger("todesopfer", "ASSAULT", "killing", "head", secondary=True),
+    Trigger("sterben", "ASSAULT", "killing", requires=_CASUALTIES, secondary=True),
+    Trigger("leben", "ASSAULT", "killing", requires=("ums",), secondary=True),
+    Trigger("verletzen", "ASSAULT", "attack", requires=_CASUALTIES, secondary=True),
+    Trigger("verletzt", "ASSAULT", "attack", requires=_CASUALTIES, secondary=True),
     # COERCE
     Trigger("festnahme", "COERCE", "arrest", "head"),
     Trigger("festnehmen", "COERCE", "arrest"),
@@ -125,7 +159,7 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     Trigger("stationieren", "MOBILIZE", "troops", requires=_TROOPS),
     Trigger("verlegung", "MOBILIZE", "troops", "head", requires=_TROOPS),
     Trigger("verlegen", "MOBILIZE", "troops", requires=_TROOPS),
-    Trigger("einsatz", "MOBILIZE", "troops", requires=_TROOPS, exclude=("einsatzkraft",)),
+    Trigger("einsatz", "MOBILIZE", "troops", "head", requires=_TROOPS, exclude=("einsatzkraft",)),
     Trigger("schicken", "MOBILIZE", "troops", requires=_TROOPS),
     Trigger("mobilisieren", "MOBILIZE", "troops"),
     Trigger("mobilmachung", "MOBILIZE", "troops", "head"),
@@ -177,16 +211,21 @@ GERMAN_TRIGGERS: tuple[Trigger, ...] = (
     Trigger("fordern", "REQUEST", "de-escalation", particle="auf"),
     Trigger("aufforderung", "REQUEST", "de-escalation", "head"),
     Trigger("appellieren", "REQUEST", "negotiation"),
-    Trigger("fordern", "DEMAND", "demand", secondary=True),
+    Trigger("fordern", "DEMAND", "demand"),
+    Trigger("verlangen", "DEMAND", "demand"),
     # ACCUSE / DISAPPROVE / REJECT / THREATEN
     Trigger("vorwerfen", "ACCUSE", "aggression"),
     Trigger("werfen", "ACCUSE", "aggression", particle="vor"),
     Trigger("beschuldigen", "ACCUSE", "crime"),
+    Trigger("anklagen", "ACCUSE", "crime"),
+    Trigger("anklage", "ACCUSE", "crime", "head"),
     Trigger("verantwortlich", "ACCUSE", "interference", requires=("machen",)),
     Trigger("kritisieren", "DISAPPROVE", "criticize"),
     Trigger("verurteilen", "DISAPPROVE", "criticize"),
+    Trigger("kritik", "DISAPPROVE", "criticize", "head"),
     Trigger("ablehnen", "REJECT", "refuse"),
     Trigger("zurückweisen", "REJECT", "refuse"),
+    Trigger("weigern", "REJECT", "refuse"),
     Trigger("neutral", "REJECT", "neutrality"),
     Trigger("neutralismus", "REJECT", "neutrality", "head"),
     Trigger("distanzieren", "REJECT", "neutrality"),
