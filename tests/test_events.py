@@ -283,3 +283,68 @@ def test_talks_named_by_title_and_country_genitive() -> None:
         None,
         "2021-12-07",
     )
+
+
+def test_dateline_city_is_neither_party_nor_place_and_the_speakers_city_is_not_the_event_place() -> None:
+    text = (
+        "Rom – Bei einem Drohnenangriff nahe Aleppo ist ein Kommandeur getötet worden. "
+        "Soldaten seien dabei verletzt worden, sagte ein Sprecher am Montag in Genf."
+    )
+    place = dict(latitude=1.0, longitude=1.0)
+    analysis = Analysis(
+        text=text,
+        mentions=[
+            mention(text, "Rom", "LOC", entity_id="gn:rom", **place),
+            mention(text, "Aleppo", "LOC", entity_id="gn:aleppo", **place),
+            mention(text, "Genf", "LOC", entity_id="gn:genf", **place),
+        ],
+    )
+    strike, wounded = [e for e in extract_events(analysis) if e.type == "ASSAULT"]
+    assert (strike.mode, strike.place, strike.target, strike.actor) == ("drone strike", "Aleppo", None, None)
+    assert wounded.place == "Aleppo" and wounded.modality == "reported"
+
+
+def test_a_country_prefix_owns_the_strike_and_is_no_place() -> None:
+    text = "Der Kommandeur war bei einem US-Luftangriff im Osten Libyens getötet worden."
+    analysis = Analysis(
+        text=text,
+        mentions=[
+            mention(text, "US", "LOC", "Vereinigte Staaten", entity_id="Q30", latitude=1.0, longitude=1.0),
+            mention(text, "Libyens", "LOC", "Libyen", entity_id="Q1016", latitude=2.0, longitude=2.0),
+        ],
+    )
+    event = only(extract_events(analysis), "ASSAULT")
+    assert (event.mode, event.actor, event.place) == ("air strike", "Vereinigte Staaten", "Libyen")
+
+
+def test_what_is_demanded_recalled_or_asked_about_is_not_an_event() -> None:
+    cases = {
+        "Die Demonstranten forderten die Freilassung inhaftierter Aktivisten.": {"DEMAND"},
+        "Die Regierung hat die Verbündeten aufgefordert, Luftangriffe gegen die Miliz zu fliegen.": {
+            "REQUEST"
+        },
+        "Noch ist unklar, ob es sich um einen Unfall oder einen Anschlag handelte.": set(),
+        "Die Tat erinnert an frühere Anschläge der Gruppe.": set(),
+        "Seit 2009 wurden bei Anschlägen der Gruppe mindestens 14.000 Menschen getötet.": set(),
+        "Die Behörden haben Mitglieder der verbotenen Partei festgenommen.": {"COERCE"},
+        "Die Demonstranten warfen Steine vor dem Gebäude des Parlaments.": set(),
+        "Die Regierung warf der Opposition vor, die Unruhen geschürt zu haben.": {"ACCUSE"},
+    }
+    for text, expected in cases.items():
+        events = extract_events(Analysis(text=text))
+        assert {e.type for e in events} == expected, (text, [(e.type, e.trigger) for e in events])
+    request = only(extract_events(Analysis(text=next(t for t in cases if "Luftangriffe" in t))), "REQUEST")
+    assert request.mode == "military aid"
+
+
+def test_casualty_verbs_code_an_attack_with_its_toll() -> None:
+    text = "Nach Angaben des Roten Kreuzes starben 32 Menschen, 80 weitere wurden verletzt."
+    event = only(extract_events(Analysis(text=text)), "ASSAULT")
+    assert (event.killed, event.injured, event.modality) == (32, 80, "reported")
+    shot = only(extract_events(Analysis(text="Ein Angreifer hat einen Polizisten angeschossen.")), "ASSAULT")
+    assert shot.mode == "shooting"
+    arrest = only(
+        extract_events(Analysis(text="Der Verdächtige wurde kurz darauf von der Polizei festgenommen.")),
+        "COERCE",
+    )
+    assert arrest.actor == "Polizei"

@@ -109,6 +109,8 @@ _AGGREGATE = re.compile(
 #: "an frühere Anschläge erinnert": earlier events recalled, not reported.
 _EARLIER = frozenset({"frühere", "früheren", "früherer", "einstige", "einstigen", "previous", "earlier"})
 _AGGREGATE_TYPES = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
+#: Verbal events whose object is what is asked for or alleged, not a further event.
+_CONTENT_TYPES = frozenset({"REQUEST", "DEMAND", "ACCUSE"})
 _DATELINE = re.compile(r"[A-ZÄÖÜ][\w.-]*(?:[ /][A-ZÄÖÜ][\w.-]*){0,3} [–—-] ")
 _MILITARY_AID = ("luftangriff", "luftschläge", "militärhilfe", "militärische hilfe", "waffenlieferung")
 
@@ -350,16 +352,14 @@ def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[t
     request = by_type.get("REQUEST")
     if request and "AGREE" in by_type and tokens[request[1]].text[0].isupper():
         del by_type["REQUEST"]  # "Dem Ersuchen wurde stattgegeben": the request is what was granted
-    demands = [
-        i
-        for t, i in by_type.values()
-        if t.event_type in ("REQUEST", "DEMAND") and tokens[i].text[0].islower()
+    speech = [
+        i for t, i in by_type.values() if t.event_type in _CONTENT_TYPES and tokens[i].text[0].islower()
     ]
-    if demands:  # "forderten die Freilassung", "aufgefordert, Luftangriffe zu fliegen": what is asked for
+    if speech:  # "forderten die Freilassung", "warf ihr vor, die Unruhen geschürt zu haben": the content
         by_type = {
             event_type: (t, i)
             for event_type, (t, i) in by_type.items()
-            if event_type in ("REQUEST", "DEMAND") or i < demands[0] or not tokens[i].text[0].isupper()
+            if event_type in _CONTENT_TYPES or i < min(speech) or not tokens[i].text[0].isupper()
         }
     return list(by_type.values())
 
