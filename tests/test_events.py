@@ -348,3 +348,12 @@ def test_casualty_verbs_code_an_attack_with_its_toll() -> None:
         "COERCE",
     )
     assert arrest.actor == "Polizei"
+
+
+def test_a_subject_before_another_event_verb_is_that_verbs_and_help_is_no_support_event() -> None:
+    text = "Die Lage eskalierte, als Demonstranten das Rathaus stürmten und die Polizei 40 Menschen festnahm."
+    events = extract_events(Analysis(text=text))
+    assert (only(events, "PROTEST").actor, only(events, "COERCE").actor) == ("Demonstranten", "Polizei")
+    assert only(events, "COERCE").arrested == 40
+    helped = extract_events(Analysis(text="Mit Unterstützung der Armee räumte die Polizei den Platz."))
+    assert "SUPPORT" not in {e.type for e in helped}

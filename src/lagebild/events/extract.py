@@ -321,7 +321,7 @@ def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[t
         if trigger.event_type == "SUPPORT":
             if any(word in NEGATIONS for word in before) or any(word in _NEGATIONS_AFTER for word in after):
                 trigger = replace(trigger, event_type="REJECT", mode="neutrality")
-            elif "zur" in before[-2:] or "sinne" in before[-3:]:
+            elif {"zur", "mit", "ohne"} & set(before[-2:]) or "sinne" in before[-3:]:
                 continue  # "zur Unterstützung": a purpose, not an act of support
         elif trigger.event_type != "REJECT" and any(word in NEGATIONS for word in before):
             continue
@@ -613,6 +613,16 @@ def _actor_and_target(
         return [p for p in candidates if clause[0] <= p.start < clause[1]]
 
     near = in_clause(subjects)
+    if not nominal:
+        # "als Demonstranten das Rathaus stürmten und die Polizei 40 Menschen festnahm": a subject
+        # before another event verb is that verb's; keep it only when the trigger has no other
+        verbs = [
+            t.start
+            for t in tokens
+            if t.text[0].islower() and t.start < trigger.start and _triggers_for(t.forms, "de")
+        ]
+        own = [p for p in near if p.start > trigger.start or not any(p.end <= v for v in verbs)]
+        near = own or near
     if event_type in _PATIENT_TYPES and passive:
         patients = in_clause(marked) or near or in_clause(genitives)
         return agent, patients[0] if patients else None
