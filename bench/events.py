@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ def _alternatives(value: Any) -> list[Any]:
     )
 
 
+def _folded(value: str) -> str:
+    """Case- and diacritic-insensitive form of a name ("Herāt" = "Herat")."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold().strip())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def field_matches(name: str, gold: Any, predicted: Any) -> bool:
     """Whether a predicted field value agrees with the gold value (any listed alternative)."""
     for option in _alternatives(gold):
@@ -55,7 +62,7 @@ def field_matches(name: str, gold: Any, predicted: Any) -> bool:
             if option is None and predicted is None:
                 return True
             continue
-        want, got = option.casefold().strip(), str(predicted).casefold().strip()
+        want, got = _folded(option), _folded(str(predicted))
         if want == got:
             return True
         if name == "weapon" and all(part.strip() in got for part in want.split(";")):
