@@ -59,7 +59,7 @@ def _is_boundary(text: str, line_start: int, match: re.Match[str], line_end: int
     terminator = match.group(1)
     if terminator != ".":
         return True
-    word_match = _WORD_BEFORE.search(text, line_start, match.start())
+    word_match = _WORD_BEFORE.search(text, max(line_start, match.start() - 64), match.start())
     word = word_match.group(1).lstrip(_OPENERS) if word_match else ""
     if not word:
         return first.isupper()
