@@ -285,6 +285,9 @@ def install(model: Path) -> None:
     if PACKAGE_MODEL.exists():
         shutil.rmtree(PACKAGE_MODEL)
     nlp.to_disk(PACKAGE_MODEL)
+    config = spacy.util.load_config(PACKAGE_MODEL / "config.cfg")
+    config["paths"]["train"] = config["paths"]["dev"] = config["initialize"]["vectors"] = None
+    config.to_disk(PACKAGE_MODEL / "config.cfg")  # no paths of the training machine in the package
     size = sum(path.stat().st_size for path in PACKAGE_MODEL.rglob("*") if path.is_file())
     print(f"installed {model} -> {PACKAGE_MODEL.relative_to(REPO)} ({size / 1e6:.1f} MB)")
 
