@@ -15,8 +15,6 @@ from lagebild.cli import DB_HELP, app, console, errors
 from lagebild.store import open_store
 from lagebild.store.queries import document_record, get_document, iter_documents, stats
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "kz-2022-de"
-
 
 @app.command()
 def ingest(
