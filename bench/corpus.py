@@ -348,10 +348,11 @@ def make_pages(articles: Sequence[Article], count: int, *, seed: int = SEED) -> 
 def _composite_body(
     articles: Sequence[Article], same_topic: list[int], main: int, rng: random.Random
 ) -> list[str]:
-    """About as many paragraphs as the main article: some of its own, the rest from others, shuffled."""
+    """About as many paragraphs as the main article: up to half its own, the rest from others, shuffled."""
     own = paragraphs(articles[main].text, rng)
     target = max(len(own), 4)
-    chosen = [paragraph for paragraph in own if rng.random() < 0.4]
+    # at most half of the page from the main article, so no page nearly repeats another
+    chosen = rng.sample(own, min(len(own), rng.randint(1, max(1, target // 2))))
     others = [number for number in same_topic if number != main] or list(range(len(articles)))
     while len(chosen) < target:
         donor = paragraphs(articles[rng.choice(others)].text, rng)
