@@ -357,3 +357,26 @@ def test_a_subject_before_another_event_verb_is_that_verbs_and_help_is_no_suppor
     assert only(events, "COERCE").arrested == 40
     helped = extract_events(Analysis(text="Mit Unterstützung der Armee räumte die Polizei den Platz."))
     assert "SUPPORT" not in {e.type for e in helped}
+
+
+def test_the_reporting_clause_gives_neither_place_nor_target_and_compound_sources_are_named() -> None:
+    text = (
+        "Die Armee griff ein Lager bei Chan Junis an. "
+        "Bei dem Angriff seien zwei Menschen verletzt worden, sagte ein Sprecher in Gaza der Agentur AFP."
+    )
+    analysis = Analysis(
+        text=text,
+        mentions=[
+            mention(text, "Chan Junis", "LOC", entity_id="gn:junis", latitude=1.0, longitude=1.0),
+            mention(text, "Gaza", "LOC", entity_id="gn:gaza", latitude=1.0, longitude=1.0),
+            mention(text, "AFP", "ORG", "Agence France-Presse", entity_id="kb:afp"),
+        ],
+    )
+    first, event = [e for e in extract_events(analysis) if e.type == "ASSAULT"]
+    assert (first.place, first.actor) == ("Chan Junis", "Armee")
+    assert (event.target, event.place, event.injured, event.modality) == (None, "Chan Junis", 2, "reported")
+    text = "Vergangene Woche hatten Soldaten nach Pentagon-Angaben einen Kommandeur getötet."
+    analysis = Analysis(text=text, mentions=[mention(text, "Pentagon", "ORG", entity_id="kb:pentagon")])
+    assert only(extract_events(analysis), "ASSAULT").attributed_to == "Pentagon"
+    text = "Wie die Organisation am Donnerstag mitteilte, wurde der Kommandeur bei einem Angriff getötet."
+    assert only(extract_events(Analysis(text=text)), "ASSAULT").attributed_to == "Organisation"

@@ -58,6 +58,7 @@ _SOURCE_CUES = re.compile(
     r"\b(?:[Nn]ach (?:Angaben|Informationen|Berichten|Darstellung)|[Ll]aut|[Ss]o|[Aa]ccording to)\s+"
 )
 _ZUFOLGE = re.compile(r"\bzufolge\b")
+_COMPOUND_SOURCE = re.compile(r"\b[Nn]ach ([A-ZÄÖÜ][\w]+)-(?:Angaben|Informationen|Berichten|Darstellung)\b")
 #: "den Angaben zufolge": the source was named before; the phrase itself names nobody.
 _AUXILIARIES = frozenset(
     {
@@ -402,8 +403,8 @@ def _speaker_from_span(text: str, span: tuple[int, int], mentions: Sequence[Ment
     start, end = span
     inside = [m for m in mentions if m.start >= start and m.end <= end and m.label in ("PER", "ORG", "LOC")]
     words = text[start:end].split()
-    while words and words[0].lower() in _ARTICLES:
-        words.pop(0)
+    while words and (words[0].lower() in _ARTICLES or words[0].lower() in ("wie", "as")):
+        words.pop(0)  # "Wie die Organisation mitteilte": the organisation
     phrase = " ".join(words)
     if inside and inside[-1].end >= end - 1:
         last = inside[-1]
@@ -426,6 +427,19 @@ def find_speaker(
     """Who ``text[span]`` attributes its content to, ``None`` when nobody is named."""
     start, end = span
     sentence = text[start:end]
+    compound = _COMPOUND_SOURCE.search(sentence)
+    if compound:  # "nach Pentagon-Angaben"
+        first = start + compound.start(1)
+        named = [m for m in mentions if m.start == first and m.end == start + compound.end(1)]
+        if named:
+            return Speaker(
+                named[0].canonical_name or named[0].text,
+                named[0].entity_id,
+                first,
+                named[0].end,
+                via="source",
+            )
+        return Speaker(compound.group(1), None, first, start + compound.end(1), via="source")
     cue = _SOURCE_CUES.search(sentence)
     if cue:
         phrase = _noun_phrase(text, start + cue.end(), end)

@@ -111,6 +111,8 @@ _EARLIER = frozenset({"frühere", "früheren", "früherer", "einstige", "einstig
 _AGGREGATE_TYPES = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
 #: Verbal events whose object is what is asked for or alleged, not a further event.
 _CONTENT_TYPES = frozenset({"REQUEST", "DEMAND", "ACCUSE"})
+#: Events that move people somewhere: "nach Kasachstan" is their place (destination); for others it is not.
+_MOVEMENT_TYPES = frozenset({"MOBILIZE", "RETREAT", "AID", "CONSULT"})
 _DATELINE = re.compile(r"[A-ZÄÖÜ][\w.-]*(?:[ /][A-ZÄÖÜ][\w.-]*){0,3} [–—-] ")
 _MILITARY_AID = ("luftangriff", "luftschläge", "militärhilfe", "militärische hilfe", "waffenlieferung")
 
@@ -710,22 +712,36 @@ def _is_genitive(text: str, start: int, floor: int) -> bool:
 
 
 def _place_rank(
-    mention: Mention, text: str, floor: int, trigger_at: int, actor: _Party | None
+    mention: Mention,
+    text: str,
+    floor: int,
+    trigger_at: int,
+    actor: _Party | None,
+    event_type: str | None = None,
 ) -> tuple[int, int] | None:
+    """(0, distance) for a place under a locative preposition, (1, distance) for a bare one that
+    is no actor; ``None`` when the mention is not the event's place."""
     if text[mention.end : mention.end + 1] == "-":
         return None  # "US-Ostküstenstadt Philadelphia", "US-Einheiten": a modifier, not the place
     preposition = _preposition_before(text, mention.start, floor)
     distance = abs(mention.start - trigger_at)
-    if preposition in _LOCATIVE:
+    if preposition in _LOCATIVE and (
+        preposition != "nach" or event_type in _MOVEMENT_TYPES or event_type is None
+    ):
         return 0, distance
-    if preposition is None and not _is_country(mention) and not (actor and actor.start == mention.start):
+    country_ok = event_type == "PROTEST"  # "Kasachstan erlebte Unruhen": a country is no protester
+    if (
+        preposition is None
+        and (country_ok or not _is_country(mention))
+        and not (actor and actor.start == mention.start)
+    ):
         return 1, distance
     return None
 
 
 def _pick_place(
     mentions: Sequence[Mention], span: tuple[int, int], text: str, trigger_at: int, actor: _Party | None,
-    *, locative_only: bool = False, skip: tuple[int, int] | None = None,
+    *, locative_only: bool = False, skip: tuple[int, int] | None = None, event_type: str | None = None,
 ) -> Mention | None:  # fmt: skip
     ranked = []
     for mention in mentions:
@@ -737,19 +753,23 @@ def _pick_place(
             and _is_place(mention)
             and mention.text[:1].isupper()
         ):
-            rank = _place_rank(mention, text, span[0], trigger_at, actor)
+            rank = _place_rank(mention, text, span[0], trigger_at, actor, event_type)
             if rank is not None and (rank[0] == 0 or not locative_only):
                 ranked.append((rank, mention))
     return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
 
 
-def _reporting_clause(sentence: str, offset: int, trigger_at: int) -> tuple[int, int] | None:
+def _reporting_clause(sentence: str, offset: int, trigger_at: int | None) -> tuple[int, int] | None:
     """The clause of the reporting verb ("sagte der UN-Hochkommissar am Freitag in Genf") when the
-    event is told in another clause: its places are where it was said, not where it happened."""
+    event is told in another clause: its places are where it was said, not where it happened.
+    ``trigger_at`` is ``None`` for a neighbouring sentence: the content is then taken to lie on
+    the side of the reporting clause that has more words."""
     verb = reporting_verb(sentence)
     if verb is None:
         return None
     clause_start, clause_end = clause_around(sentence, verb.start(), quotes=False)
+    if trigger_at is None:
+        trigger_at = offset if clause_start > len(sentence) - clause_end else offset + len(sentence) - 1
     if clause_start <= trigger_at - offset < clause_end:
         return None
     if trigger_at - offset < clause_start:  # "…, sagte X, am Freitag in Genf.": to the end
@@ -940,6 +960,15 @@ def _build_event(
     counted = [
         (start + c.start, start + c.end) for c in counts if c.kind in ("killed", "injured", "arrested")
     ]
+    reported_in = _reporting_clause(sentence, start, token.start)
+    if reported_in is not None:  # "…, sagte ein Sprecher der Agentur AFP": the audience is no party
+        speaker = (attribution.speaker_start, attribution.speaker_end)
+        parties = [
+            p
+            for p in parties
+            if not reported_in[0] <= p.start < reported_in[1]
+            or (speaker[0] is not None and speaker[1] is not None and speaker[0] <= p.start < speaker[1])
+        ]
     actor, target = _actor_and_target(text, span, parties, token, tokens, event_type, attribution, counted)
     if actor is None:
         before = [t for t in tokens if start + clause_start <= t.start < token.start]
@@ -952,16 +981,18 @@ def _build_event(
     if actor is not None:
         confidence += 0.1
 
-    place = _pick_place(
-        mentions, span, text, token.start, actor, skip=_reporting_clause(sentence, start, token.start)
-    )
+    place = _pick_place(mentions, span, text, token.start, actor, skip=reported_in, event_type=event_type)
     remote = event_type == "CONSULT"  # a call or talks happen where the text says, not where the story is
     if place is None and not remote:
         paragraph = paragraph_of[number]
         nearby = [s for i, s in enumerate(sentences) if paragraph_of[i] == paragraph and i != number]
         nearby.sort(key=lambda s: abs(s[0] - start))
         for other in nearby:
-            place = _pick_place(mentions, other, text, token.start, None, locative_only=True)
+            place = _pick_place(
+                mentions, other, text, token.start, None, locative_only=True,
+                skip=_reporting_clause(text[other[0] : other[1]], other[0], None),
+                event_type=event_type,
+            )  # fmt: skip
             if place is not None:
                 confidence -= 0.05
                 break
