@@ -20,5 +20,9 @@ def test_clean_in_memory_returns_export_fields() -> None:
     doc = lagebild.clean(html, url="https://steppe.example/aktau")
     assert "Tausende Menschen protestierten" in doc.text and "Impressum" not in doc.text
     assert (doc.title, doc.published, doc.published_precision, doc.language) == (
-        "Proteste in Aktau", "2022-01-05", "day", "de")
+        "Proteste in Aktau",
+        "2022-01-05",
+        "day",
+        "de",
+    )
     assert doc.url == "https://steppe.example/aktau"
