@@ -380,3 +380,10 @@ def test_the_reporting_clause_gives_neither_place_nor_target_and_compound_source
     assert only(extract_events(analysis), "ASSAULT").attributed_to == "Pentagon"
     text = "Wie die Organisation am Donnerstag mitteilte, wurde der Kommandeur bei einem Angriff getötet."
     assert only(extract_events(Analysis(text=text)), "ASSAULT").attributed_to == "Organisation"
+
+
+def test_a_verbless_heading_names_a_topic_but_a_headline_with_a_predicate_is_coded() -> None:
+    assert extract_events(Analysis(text="Mehrere Festnahmen an neuem Feiertag in der Hauptstadt.")) == []
+    assert extract_events(Analysis(text="Großeinsatz von Armee und Polizei in südöstlicher Provinz.")) == []
+    coded = extract_events(Analysis(text="Beamter schwer verletzt – Angreifer festgenommen."))
+    assert {e.type for e in coded} == {"ASSAULT", "COERCE"}

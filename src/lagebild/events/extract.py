@@ -106,6 +106,9 @@ _AGGREGATE = re.compile(
     r"\b[Ss]eit (?:\d{4}|Jahren|Jahrzehnten|Beginn|Ausbruch)\b"
     r"|\b(?:vergangenen|letzten) (?:\d+|\w+) Jahr(?:e|en|zehnte|zehnten)\b"
 )
+#: Lowercase words whose lemma ends like an infinitive but that are no verbs.
+_NOT_VERBS = frozenset({"gegen", "zwischen", "neben", "wegen", "binnen", "entgegen", "oben", "unten", "eben"})
+_HEADING_TOKENS = 12
 #: "an frühere Anschläge erinnert": earlier events recalled, not reported.
 _EARLIER = frozenset({"frühere", "früheren", "früherer", "einstige", "einstigen", "previous", "earlier"})
 _AGGREGATE_TYPES = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
@@ -271,6 +274,23 @@ def _is_framed(text: str, tokens: Sequence[_Token], index: int, floor: int) -> b
     return token.text[0].isupper() and index > 0 and _framed_by(text, token.start, floor)
 
 
+def _is_verbless_heading(tokens: Sequence[_Token], language: str) -> bool:
+    """A short line without a verb ("Mehrere Festnahmen an neuem Feiertag", "Unruhen in Kasachstan"):
+    a heading, whose nouns name a topic rather than report an event.  A verb is a lowercase
+    word whose lemma is an infinitive ("kam" → kommen, "verletzt" → verletzen)."""
+    if len(tokens) > _HEADING_TOKENS or language != "de":
+        return False
+    return not any(
+        token.text[0].islower()
+        and token.lower not in _NOT_VERBS
+        and (
+            _lemma(token.text, language).endswith(("en", "ern", "eln"))
+            or _lemma(token.text, language) in ("sein", "tun")
+        )
+        for token in tokens[1:]
+    )
+
+
 def _in_indirect_question(text: str, tokens: Sequence[_Token], index: int) -> bool:
     """Whether the trigger stands in an "ob …" clause ("unklar, ob es ein Anschlag war")."""
     for token in reversed(tokens[:index]):
@@ -299,8 +319,11 @@ def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[t
     found: list[tuple[Trigger, int]] = []
     floor = tokens[0].start if tokens else 0
     aggregate = _AGGREGATE.search(text, floor, tokens[-1].end if tokens else 0) is not None
+    heading = _is_verbless_heading(tokens, language)
     for index, token in enumerate(tokens):
         if _is_attributive(tokens, index) or _in_indirect_question(text, tokens, index):
+            continue
+        if heading and token.text[0].isupper():
             continue
         # "seit Ausbruch der Unruhen", "trotz der Proteste": the frame of the news, not news itself
         background = token.text[0].isupper() and (
@@ -314,9 +337,15 @@ def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[t
                 found.append((trigger, index))
     requested = {i for t, i in found if t.event_type == "REQUEST"}
     found = [(t, i) for t, i in found if not (t.event_type == "DEMAND" and i in requested)]
-    primary = [(t, i) for t, i in found if not t.secondary]
+    # a casualty word ("getötet", "verletzt") codes an attack only where no violent event is named
+    violent = any(not t.secondary and t.event_type in _AGGREGATE_TYPES for t, _ in found)
+    kept = [(t, i) for t, i in found if not (t.secondary and violent)]
+    primary = [(t, i) for t, i in kept if not t.secondary]
+    secondary_types = {t.event_type for t, _ in kept if t.secondary} - {t.event_type for t, _ in primary}
     by_type: dict[str, tuple[Trigger, int]] = {}
-    for trigger, index in primary or found:
+    for trigger, index in primary + [
+        (t, i) for t, i in kept if t.secondary and t.event_type in secondary_types
+    ]:
         token = tokens[index]
         before = [t.lower for t in tokens[max(0, index - 4) : index]]
         after = [t.lower for t in tokens[index + 1 : index + 3]]
