@@ -153,6 +153,7 @@ def main() -> None:
     analyze_seconds = extract_seconds = 0.0
     times_found = times_right = times_gold = 0
     gold_files = sorted(args.gold.glob("*.yaml"))
+    how = "no documents"
     for gold_file in gold_files:
         gold_doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
         text = (args.corpus / gold_doc["document"]).read_text(encoding="utf-8")
@@ -216,7 +217,7 @@ def main() -> None:
 
     print(
         f"\nEvent coding on {len(gold_files)} documents, {totals['gold']} gold events, "
-        f"{totals['pred']} predicted (pipeline: lagebild.pipeline.analyze)\n"
+        f"{totals['pred']} predicted ({how})\n"
     )
     print(f"{'match':<34}{'P':>7}{'R':>7}{'F1':>7}")
     for label, key in (("strict (type+evidence+date+place)", "strict"), ("loose (type+evidence)", "loose")):
