@@ -47,7 +47,9 @@ def read_articles(path: Path) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in csv.reader(handle, delimiter=";", quotechar="'")]
 
 
-def gold_spans(gold_doc: dict[str, Any], text: str, source: str) -> list[tuple[dict[str, Any], tuple[int, int]]]:
+def gold_spans(
+    gold_doc: dict[str, Any], text: str, source: str
+) -> list[tuple[dict[str, Any], tuple[int, int]]]:
     """Gold events with their trigger spans, checked against the text."""
     spans = []
     for gold in gold_doc["events"]:
@@ -77,7 +79,9 @@ def main() -> None:
         gold_doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
         text = articles[int(gold_doc["row"])][1]
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != gold_doc["sha256"]:
-            raise SystemExit(f"{gold_file.name}: row {gold_doc['row']} of {args.data} is not the annotated text")
+            raise SystemExit(
+                f"{gold_file.name}: row {gold_doc['row']} of {args.data} is not the annotated text"
+            )
         published = str(gold_doc["published"]) if gold_doc.get("published") else None
         analysis, how = scoring.run_pipeline(text, published)
         events: list[Event] = analysis.events
@@ -103,7 +107,9 @@ def main() -> None:
                 if scoring.field_matches(name, gold[name], getattr(event, name)):
                     field_right[name] += 1
                 elif args.show_errors:
-                    print(f"  {label} {gold['type']:<9} {name:<14} gold={gold[name]!r} got={getattr(event, name)!r}")
+                    print(
+                        f"  {label} {gold['type']:<9} {name:<14} gold={gold[name]!r} got={getattr(event, name)!r}"
+                    )
         if args.show_errors:
             matched_gold = {g for g, _ in loose_pairs}
             matched_pred = {p for _, p in loose_pairs}
@@ -130,7 +136,9 @@ def main() -> None:
     print(f"\n{'field (over loose matches)':<28}{'right':>7}{'coded':>7}{'acc':>7}")
     for name in scoring.FIELDS:
         if field_seen[name]:
-            print(f"{name:<28}{field_right[name]:>7}{field_seen[name]:>7}{field_right[name] / field_seen[name]:7.2f}")
+            print(
+                f"{name:<28}{field_right[name]:>7}{field_seen[name]:>7}{field_right[name] / field_seen[name]:7.2f}"
+            )
 
 
 if __name__ == "__main__":
