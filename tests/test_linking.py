@@ -275,3 +275,10 @@ def test_linking_arbitrary_mentions_keeps_spans_and_order(items: list[tuple[str,
     ]
     for mention in find_known_mentions(text):
         assert text[mention.start : mention.end] == mention.text
+
+
+def test_merge_trims_a_place_the_model_ran_on_into_ordinary_words() -> None:
+    text = "In Almaty Tausende Menschen auf den Straßen."
+    ner = [mention_at(text, "Almaty Tausende", "LOC")]
+    gazetteer = [mention_at(text, "Almaty", "LOC")]
+    assert merge_mentions(ner, gazetteer) == gazetteer

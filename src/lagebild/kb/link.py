@@ -434,4 +434,17 @@ def _gazetteer_wins(known: Mention, other: Mention) -> bool:
         and other.text[known.end - other.start : known.end - other.start + 1] == "-"
     ):
         return True  # the NER span is a compound with the known name as its head
+    inside = other.start <= known.start and known.end <= other.end
+    if inside and known.label != "PER" and _only_common_words_around(known, other):
+        return True  # "Almaty Tausende": the model ran on into ordinary words (given names are words too)
     return (known.end - known.start) >= (other.end - other.start)
+
+
+def _only_common_words_around(known: Mention, other: Mention) -> bool:
+    """Whether the words of ``other`` outside ``known`` are all ordinary dictionary words."""
+    import simplemma
+
+    offset = other.start
+    rest = other.text[: known.start - offset] + " " + other.text[known.end - offset :]
+    words = _WORD.findall(rest)
+    return bool(words) and all(simplemma.is_known(word, lang="de") for word in words)
