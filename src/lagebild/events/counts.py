@@ -14,35 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from lagebild.nlp.numbers import ARTICLES, CARDINALS
+
 CountKind = Literal["killed", "injured", "arrested", "troops", "people"]
 
-_NUMBER_WORDS: dict[str, int] = {
-    "zwei": 2,
-    "drei": 3,
-    "vier": 4,
-    "fünf": 5,
-    "sechs": 6,
-    "sieben": 7,
-    "acht": 8,
-    "neun": 9,
-    "zehn": 10,
-    "elf": 11,
-    "zwölf": 12,
-    "zwanzig": 20,
-    "dreißig": 30,
-    "hundert": 100,
-    "tausend": 1000,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
+#: Number words that can count people: cardinals without the indefinite article.
+_NUMBER_WORDS: dict[str, int] = {word: value for word, value in CARDINALS.items() if word not in ARTICLES} | {
+    "tausend": 1000
 }
 #: Vague plural amounts -> lower bound.
 _VAGUE: dict[str, int] = {
