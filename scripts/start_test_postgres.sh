@@ -5,7 +5,7 @@ if [ -z "$_pg_bin" ]; then
   echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2
   return 1 2>/dev/null || exit 1
 fi
-_pg_port=${LAGEBILD_TEST_PG_PORT:-54329}
+_pg_port=${LAGEBILD_TEST_PG_PORT:-$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 _pg_data=$(mktemp -d /tmp/lagebild-pg.XXXXXX)
 _pg_user=$(id -un)
 if [ "$(id -u)" = 0 ]; then
