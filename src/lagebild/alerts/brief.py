@@ -51,6 +51,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "target": "Ziel",
         "by": "laut",
         "events": "Ereignisse",
+        "event": "Ereignis",
         "killed": "Getötete",
         "injured": "Verletzte",
         "arrested": "Festgenommene",
@@ -82,6 +83,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "target": "target",
         "by": "according to",
         "events": "events",
+        "event": "event",
         "killed": "killed",
         "injured": "injured",
         "arrested": "arrested",
@@ -305,7 +307,12 @@ def build_brief(session: Session, options: BriefOptions) -> Brief:
         notes = citations.cite([event.document_id for event in recent][:MAX_NOTES_PER_LINE])
         if notes:
             brief.actors.append(
-                Statement(_sentence(f"{actor}: {len(acted)} {phrases['events']} ({types})"), notes)
+                Statement(
+                    _sentence(
+                        f"{actor}: {len(acted)} {phrases['event' if len(acted) == 1 else 'events']} ({types})"
+                    ),
+                    notes,
+                )
             )
 
     brief.casualties = _casualties(events, documents, citations, options.lang, phrases)
