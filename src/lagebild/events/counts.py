@@ -99,6 +99,17 @@ _NOUN_KINDS: tuple[tuple[str, CountKind], ...] = (
 )
 #: Participles that turn "<n> <group>" into a casualty count ("18 Sicherheitskräfte getötet").
 #: A dying verb right before "<n> Menschen" ("Laut Rotem Kreuz starben 32 Menschen").
+#: A toll that rose to a number ("Die Zahl der Toten stieg auf sieben", "… auf sieben erhöht").
+_TOLL_BEFORE = re.compile(
+    r"\bZahl der (?P<noun>Toten|Todesopfer|Getöteten|Verletzten|Festgenommenen)\b[^.;]{0,60}?\bauf\s+$"
+)
+_TOLL_KINDS: dict[str, CountKind] = {
+    "Toten": "killed",
+    "Todesopfer": "killed",
+    "Getöteten": "killed",
+    "Verletzten": "injured",
+    "Festgenommenen": "arrested",
+}
 _DIED_BEFORE = re.compile(r"\b(?:starben|sterben|died)\s+$", re.IGNORECASE)
 _PARTICIPLES: tuple[tuple[str, CountKind], ...] = (
     ("getötet", "killed"),
@@ -187,7 +198,12 @@ def find_counts(text: str) -> list[Count]:
         noun_end = match.end() + (words[0].end() if words else 0)
         participle = _participle_after(text, noun_end)
         noun_kind = _kind_of(noun) if noun else None
-        if (
+        toll = _TOLL_BEFORE.search(text[max(0, match.start() - 100) : match.start()])
+        if toll:
+            counts.append(
+                Count(_TOLL_KINDS[toll.group("noun")], value, match.start(), match.end(), None, approximate)
+            )
+        elif (
             noun
             and participle
             and noun_kind not in ("killed", "injured", "arrested")
