@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lagebild.events import extract_events
 from lagebild.events.ontology import PLOVER_MODES, PLOVER_TYPES, acled_code, cameo_root
 from lagebild.models import Analysis, Event, Mention, TimeExpression
@@ -387,3 +389,58 @@ def test_a_verbless_heading_names_a_topic_but_a_headline_with_a_predicate_is_cod
     assert extract_events(Analysis(text="Großeinsatz von Armee und Polizei in südöstlicher Provinz.")) == []
     coded = extract_events(Analysis(text="Beamter schwer verletzt – Angreifer festgenommen."))
     assert {e.type for e in coded} == {"ASSAULT", "COERCE"}
+
+
+WIDER_LEXICON = [
+    ("Die Miliz soll in dem Dorf Giftgas eingesetzt haben.", "ASSAULT"),
+    ("Laut den Inspektoren verwendete die Armee Chlorgas gegen die Stadt.", "ASSAULT"),
+    ("Die Luftwaffe setzte über dem Tal Fassbomben ein.", "ASSAULT"),
+    ("Unbekannte schossen am Abend auf eine Polizeistation.", "ASSAULT"),
+    ("Rebellen haben über der Provinz einen Hubschrauber abgeschossen.", "ASSAULT"),
+    ("Ein Selbstmordattentäter zündete vor der Moschee einen Sprengsatz.", "ASSAULT"),
+    ("Bewaffnete verschleppten in der Nacht zwölf Schüler.", "ASSAULT"),
+    ("Zwei Polizisten erlagen am Sonntag ihren Verletzungen.", "ASSAULT"),
+    ("Die Zahl der Toten ist inzwischen auf neun gestiegen.", "ASSAULT"),
+    ("Der Gouverneur wurde vor seinem Haus erschossen.", "ASSAULT"),
+    ("Die Belagerung der Hafenstadt dauert seit Wochen an.", "FIGHT"),
+    ("Regierungstruppen eroberten am Samstag die Grenzstadt.", "FIGHT"),
+    ("Hunderte Demonstranten blockierten die Autobahn nach Süden.", "PROTEST"),
+    ("Zwei Journalisten wurden am Flughafen in Haft genommen.", "COERCE"),
+    ("Die Polizei löste die Kundgebung vor dem Parlament mit Gewalt auf.", "COERCE"),
+    ("Die Beamten setzten gegen die Menge Tränengas ein.", "COERCE"),
+    ("Die Regierung wies die Anschuldigungen am Dienstag entschieden zurück.", "REJECT"),
+    ("Der Minister lehnte das Angebot der Opposition ab.", "REJECT"),
+    ("Die Behörden verhängten ein Embargo gegen das Nachbarland.", "SANCTION"),
+    ("Beide Staaten brachen ihre diplomatischen Beziehungen ab.", "SANCTION"),
+    ("Die Konfliktparteien einigten sich auf einen Gefangenenaustausch.", "AGREE"),
+    ("Der Premierminister trat nach den Enthüllungen zurück.", "CONCEDE"),
+    ("Die Vereinten Nationen schickten einen Hilfskonvoi in die belagerte Region.", "AID"),
+    ("Die Staatsanwaltschaft leitete eine Untersuchung zu dem Vorfall ein.", "INVESTIGATE"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type"), WIDER_LEXICON)
+def test_wider_lexicon_codes_new_verbs_and_nouns(text: str, event_type: str) -> None:
+    event = only(extract_events(Analysis(text=text, published="2023-03-01")), event_type)
+    assert event.trigger is not None and event.trigger in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Team setzte auf einen neuen Trainer.",
+        "Die Zahl der Toten im Bürgerkrieg wird auf 300.000 geschätzt.",
+        "Sie zündeten Kerzen für die Opfer an.",
+        "Der Konzern will Chlorgas künftig sicherer lagern.",
+        "Die Truppen marschierten am Morgen über die Brücke.",
+    ],
+)
+def test_wider_lexicon_stays_quiet_without_its_context(text: str) -> None:
+    events = extract_events(Analysis(text=text, published="2023-03-01"))
+    assert not [e for e in events if e.type in ("ASSAULT", "PROTEST")], [(e.type, e.trigger) for e in events]
+
+
+def test_toll_raised_to_a_number_is_a_killed_count() -> None:
+    text = "Nach dem Bombenanschlag auf den Markt stieg die Zahl der Toten auf elf."
+    event = only(extract_events(Analysis(text=text, published="2023-03-01")), "ASSAULT")
+    assert event.killed == 11
