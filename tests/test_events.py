@@ -444,3 +444,21 @@ def test_toll_raised_to_a_number_is_a_killed_count() -> None:
     text = "Nach dem Bombenanschlag auf den Markt stieg die Zahl der Toten auf elf."
     event = only(extract_events(Analysis(text=text, published="2023-03-01")), "ASSAULT")
     assert event.killed == 11
+
+
+def test_a_rejection_is_asserted_not_denied() -> None:
+    text = "Das Außenministerium wies die Kritik der Nachbarstaaten am Montag scharf zurück."
+    event = only(extract_events(Analysis(text=text, published="2023-03-01")), "REJECT")
+    assert event.modality == "asserted"
+
+
+def test_claim_of_responsibility_for_an_attentat_is_no_new_attack() -> None:
+    text = "Eine Splittergruppe bekannte sich am Abend zu dem Attentat auf den Bürgermeister."
+    events = extract_events(Analysis(text=text, published="2023-03-01"))
+    assert not [e for e in events if e.type == "ASSAULT"], [(e.type, e.trigger) for e in events]
+
+
+def test_attackers_who_died_are_casualties() -> None:
+    text = "Zwei der Täter seien noch in der Nacht im Krankenhaus verstorben."
+    event = only(extract_events(Analysis(text=text, published="2023-03-01")), "ASSAULT")
+    assert event.mode == "killing"

@@ -367,7 +367,10 @@ def _find_triggers(text: str, tokens: Sequence[_Token], language: str) -> list[t
             and tokens[index + 1].lower == "gegen"
         ):
             continue  # "bei Einsätzen gegen die PKK": an operation against someone, not a deployment
-        if token.text[0].isupper() and any(t.forms[0] == "bekennen" for t in tokens[:index]):
+        if token.text[0].isupper() and any(
+            t.forms[0] == "bekennen" or (t.lower.startswith(("bekannt", "bekennt")) and u.lower == "sich")
+            for t, u in zip(tokens[:index], tokens[1 : index + 1], strict=False)
+        ):
             continue  # "bekannte sich zu dem Anschlag": a claim of responsibility for an event told before
         chosen = by_type.get(trigger.event_type)
         if (
@@ -1052,6 +1055,8 @@ def _build_event(
             count_group = count_group or count.group
 
     modality = modality_of(sentence, token.start - start, quoted=attribution.quote is not None)
+    if modality == "denied" and event_type == "REJECT":
+        modality = "asserted"  # "weist den Vorwurf zurück": the denial is the event itself, not its modality
     if modality == "asserted" and attribution.speaker and attribution.cue in _INDIRECT_CUES:
         modality = "reported"
 

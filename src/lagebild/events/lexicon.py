@@ -70,6 +70,9 @@ _CASUALTIES = (
     "schwer",
     "leicht",
     "tödlich",
+    "angreifer",
+    "täter",
+    "geisel",
 )
 _PROJECTILES = ("rakete", "granate", "geschoss", "bombe", "drohne")
 #: Weapons whose use ("setzte Giftgas ein", "Chemiewaffen verwendet") is itself an attack.
