@@ -15,11 +15,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from lagebild.store import Store, open_store
 from lagebild.store.schema import DocumentEmbeddingRow, StoryDocumentRow, StoryRow
 from lagebild.stories import rebuild, update_stories
-from lagebild.stories.cluster import cluster_documents
+from lagebild.stories.cluster import cluster_documents, entity_specificity, gap_days
 from lagebild.stories.embed import DIMENSIONS, embed_documents
 from lagebild.stories.gold import load_gold
 
 CORPUS = Path(__file__).parent / "fixtures" / "stories" / "corpus.jsonl"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "kz-2022-de"
 
 
 def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
@@ -132,3 +133,42 @@ def test_multilingual_embeddings_pair_translations() -> None:
     similarity = vectors @ vectors.T
     assert similarity[0, 1] > 0.6 and similarity[0, 2] > 0.5 and similarity[1, 2] > 0.5
     assert max(similarity[3, :3]) < 0.35
+
+
+def test_gap_days_gives_a_year_less_date_its_nearest_year() -> None:
+    assert gap_days("2022-01-10", "2022-01-06", "2022-01-13") == 0
+    assert gap_days("2022-03", "2022-01-06", "2022-01-13") == 47
+    assert gap_days("XXXX-11-21", "2022-01-06", "2022-01-13") == 46  # November 2021
+    assert gap_days("2022-01-07", "XXXX-11-21", "XXXX-11-21") == 47
+    assert gap_days("XXXX-12-30", "XXXX-01-02", "XXXX-01-02") == 3  # across new year
+    assert gap_days("XXXX", "2022-01-06", "2022-01-13") is None
+
+
+def test_entities_named_by_every_document_are_weak_evidence(clustered) -> None:
+    store, _, _ = clustered
+    with store.read_session() as session:
+        specificity = entity_specificity(session, ["gn:2935022", "gn:709930", "kb:dynamo-dresden"])
+    # Dresden (5 of 19 documents) < Dnipro (3) < Dynamo Dresden (only 1)
+    assert 0 < specificity["gn:2935022"] < specificity["gn:709930"] < specificity["kb:dynamo-dresden"] == 1
+
+
+@pytest.mark.slow
+def test_sample_corpus_splits_into_the_stories_a_reader_sees(tmp_path: Path) -> None:
+    """January unrest and CSTO mission; neutrality in the Ukraine war; the undated Oreshnik strike."""
+    pytest.importorskip("lagebild.events")
+    from lagebild.ingest import ingest_paths
+    from lagebild.store.schema import DocumentRow
+
+    store = open_store(f"sqlite:///{tmp_path / 'kz.db'}")
+    summary = ingest_paths(store, [EXAMPLES])
+    assert summary.failed == 0, summary.failures
+    update_stories(store, summary.document_ids)
+    with store.read_session() as session:
+        files = {
+            doc_id: Path(source.split("#")[0]).name[:3]
+            for doc_id, source in session.execute(select(DocumentRow.id, DocumentRow.source))
+        }
+    stories: dict[str, set[str]] = defaultdict(set)
+    for document_id, story_id in assignments(store).items():
+        stories[story_id].add(files[document_id])
+    assert sorted(map(sorted, stories.values())) == [["000"], ["001", "003", "004"], ["002"]]

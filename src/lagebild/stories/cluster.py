@@ -3,8 +3,10 @@
 Each new document is compared only with candidate stories: those whose centroid lies
 near it in embedding space among stories active around its publication date, and those
 whose documents share linked entities with it.  It joins the best candidate whose score
-(cosine to the centroid, plus shared entities, minus a penalty for distance in time)
-reaches :data:`JOIN_THRESHOLD`, else it founds a new story.  A near or exact duplicate
+(cosine to the centroid, plus shared entities weighted by how specific they are, minus a
+penalty for distance in time) reaches :data:`JOIN_THRESHOLD`, else it founds a new story.
+A document without a publication date is dated by its most frequent date expression, a
+year-less one (``XXXX-11-21``) taking the year nearest the story's dates.  A near or exact duplicate
 always joins the story of the document it duplicates.  Documents already in a story are
 skipped, so :func:`cluster_documents` is idempotent.
 """
@@ -12,6 +14,8 @@ skipped, so :func:`cluster_documents` is idempotent.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from lagebild.store.schema import (
     MentionRow,
     StoryDocumentRow,
     StoryRow,
+    TimeRow,
 )
 from lagebild.stories.embed import embed_documents, from_bytes, normalise, to_bytes
 
@@ -36,13 +41,16 @@ LOGGER = logging.getLogger(__name__)
 
 #: A document joins a story when its score reaches this (calibrated on tests/fixtures/stories).
 JOIN_THRESHOLD = 0.5
-#: Bonus for linked entities shared with the story, reached at ``ENTITY_SATURATION`` entities.
+#: Bonus for linked entities shared with the story, reached when the specificities of the
+#: shared entities (see :func:`entity_specificity`) add up to ``ENTITY_SATURATION``.
 ENTITY_WEIGHT = 0.2
 ENTITY_SATURATION = 3
 #: Days two reports may lie apart before the score decreases, and the decrease per day.
 DATE_GRACE_DAYS = 7
 DATE_PENALTY_PER_DAY = 0.01
-DATE_PENALTY_MAX = 0.3
+DATE_PENALTY_MAX = 0.5
+#: Date expression values a document without publication date may be dated by.
+DATE_VALUE = re.compile(r"(?:\d{4}|XXXX)-\d{2}(?:-\d{2})?")
 #: Stories whose last document is older than this (before the new one) are not scanned by centroid.
 ACTIVE_WINDOW_DAYS = 45
 #: How many of a story's most frequent entities are kept on the story row.
@@ -61,6 +69,8 @@ class _Candidate:
     last_seen: str | None
     first_seen: str | None
     entity_ids: list[str]
+    #: Date ranges the story covers: its publication dates, else its documents' own dates.
+    dates: list[tuple[str, str]]
 
 
 def parse_day(value: str | None) -> date | None:
@@ -107,10 +117,13 @@ def _cluster_chunk(session: Session, document_ids: list[str]) -> set[str]:
         return set()
     vectors = document_vectors(session, rows)
     entities = document_entities(session, [row.id for row in rows])
+    specificity = entity_specificity(session, set().union(*entities.values()))
+    own_dates = content_dates(session, [row.id for row in rows if not row.published])
     touched: set[str] = set()
     for row in rows:
         vector = vectors[row.id]
-        story_id, score = _choose_story(session, row, vector, entities.get(row.id, set()))
+        day = row.published or own_dates.get(row.id)
+        story_id, score = _choose_story(session, row, vector, day, entities.get(row.id, set()), specificity)
         if story_id is None:
             story_id, score = story_id_for(row.id), 1.0
             session.add(
@@ -178,8 +191,56 @@ def document_entities(session: Session, document_ids: Iterable[str]) -> dict[str
     return found
 
 
+def entity_specificity(session: Session, entity_ids: Iterable[str]) -> dict[str, float]:
+    """How specific each entity is, from 0 (mentioned by every document) towards 1 (by one).
+
+    ``log((N + 1) / df) / log(N + 1)`` over the ``N`` documents of the store, ``df`` of which
+    mention the entity: a country every report names is weak evidence of the same story,
+    a minister or a town few reports name is strong evidence.
+    """
+    ids = sorted(entity_ids)
+    if not ids:
+        return {}
+    total = (session.scalar(select(func.count()).select_from(DocumentRow)) or 0) + 1
+    frequency = dict(
+        session.execute(
+            select(MentionRow.entity_id, func.count(func.distinct(MentionRow.document_id)))
+            .where(MentionRow.entity_id.in_(ids))
+            .group_by(MentionRow.entity_id)
+        ).all()
+    )
+    return {
+        entity_id: max(0.0, math.log(total / max(1, frequency.get(entity_id, 1)))) / math.log(total)
+        for entity_id in ids
+    }
+
+
+def content_dates(session: Session, document_ids: Iterable[str]) -> dict[str, str]:
+    """The most frequent date expression of each document (``2022-01-06``, ``XXXX-11-21``)."""
+    ids = list(document_ids)
+    if not ids:
+        return {}
+    counts: dict[str, Counter[str]] = {}
+    for doc_id, value in session.execute(
+        select(TimeRow.document_id, TimeRow.value).where(
+            TimeRow.document_id.in_(ids), TimeRow.value.is_not(None)
+        )
+    ):
+        if DATE_VALUE.fullmatch(value):
+            counts.setdefault(doc_id, Counter())[value] += 1
+    return {
+        doc_id: max(values.items(), key=lambda item: (item[1], len(item[0]), item[0]))[0]
+        for doc_id, values in counts.items()
+    }
+
+
 def _choose_story(
-    session: Session, row: DocumentRow, vector: np.ndarray, entities: set[str]
+    session: Session,
+    row: DocumentRow,
+    vector: np.ndarray,
+    day: str | None,
+    entities: set[str],
+    specificity: dict[str, float],
 ) -> tuple[str | None, float]:
     if row.duplicate_of:
         story_id = session.scalar(
@@ -187,16 +248,15 @@ def _choose_story(
         )
         if story_id:
             return story_id, 1.0
-    candidates = _candidates(session, row.published, entities)
+    candidates = _candidates(session, day, entities)
     if not candidates:
         return None, 0.0
     centroids = normalise(np.stack([candidate.centroid for candidate in candidates]))
     cosines = centroids @ vector
-    published = parse_day(row.published)
     best: tuple[str | None, float] = (None, 0.0)
     for candidate, cosine in zip(candidates, cosines, strict=True):
-        score = float(cosine) + _entity_bonus(entities, candidate.entity_ids)
-        score -= _date_penalty(published, candidate)
+        score = float(cosine) + _entity_bonus(entities, candidate.entity_ids, specificity)
+        score -= _date_penalty(day, candidate.dates)
         if score >= JOIN_THRESHOLD and score > best[1]:
             best = (candidate.story_id, score)
     return best
@@ -234,26 +294,76 @@ def _candidates(session: Session, published: str | None, entities: set[str]) -> 
             found.update(
                 {row.id: row for row in session.execute(select(*columns).where(StoryRow.id.in_(extra)))}
             )
+    undated = _undated_story_dates(
+        session, [row.id for row in found.values() if row.centroid and not (row.first_seen and row.last_seen)]
+    )
     return [
         _Candidate(
-            row.id, from_bytes(row.centroid), row.size, row.last_seen, row.first_seen, row.entity_ids or []
+            row.id,
+            from_bytes(row.centroid),
+            row.size,
+            row.last_seen,
+            row.first_seen,
+            row.entity_ids or [],
+            [(row.first_seen, row.last_seen)]
+            if row.first_seen and row.last_seen
+            else [(value, value) for value in undated.get(row.id, [])],
         )
         for row in found.values()
         if row.centroid
     ]
 
 
-def _entity_bonus(entities: set[str], story_entities: list[str]) -> float:
-    shared = len(entities.intersection(story_entities))
-    return ENTITY_WEIGHT * min(shared, ENTITY_SATURATION) / ENTITY_SATURATION
+def _undated_story_dates(session: Session, story_ids: list[str]) -> dict[str, list[str]]:
+    """The date expressions dating the documents of stories without publication dates."""
+    if not story_ids:
+        return {}
+    members = session.execute(
+        select(StoryDocumentRow.story_id, StoryDocumentRow.document_id).where(
+            StoryDocumentRow.story_id.in_(story_ids)
+        )
+    ).all()
+    own = content_dates(session, [member.document_id for member in members])
+    found: dict[str, list[str]] = {}
+    for member in members:
+        if member.document_id in own:
+            found.setdefault(member.story_id, []).append(own[member.document_id])
+    return found
 
 
-def _date_penalty(published: date | None, candidate: _Candidate) -> float:
-    first, last = parse_day(candidate.first_seen), parse_day(candidate.last_seen)
-    if published is None or first is None or last is None:
+def _entity_bonus(entities: set[str], story_entities: list[str], specificity: dict[str, float]) -> float:
+    evidence = sum(specificity.get(entity_id, 1.0) for entity_id in entities.intersection(story_entities))
+    return ENTITY_WEIGHT * min(evidence, ENTITY_SATURATION) / ENTITY_SATURATION
+
+
+def _date_penalty(day: str | None, dates: list[tuple[str, str]]) -> float:
+    gaps = [gap for first, last in dates if day and (gap := gap_days(day, first, last)) is not None]
+    if not gaps:
         return 0.0
-    gap = (first - published).days if published < first else max(0, (published - last).days)
-    return min(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * max(0, gap - DATE_GRACE_DAYS))
+    return min(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * max(0, min(gaps) - DATE_GRACE_DAYS))
+
+
+def gap_days(day: str, first: str, last: str) -> int | None:
+    """Days between ``day`` and the range ``first``..``last`` (0 inside it).
+
+    A year-less date (``XXXX-11-21``) on either side takes the year that brings it nearest
+    the other side: November is 47 days from 2022-01-07, whatever the year.
+    """
+    if any(not value[:4].isdigit() and len(value) < len("XXXX-01") for value in (day, first, last)):
+        return None
+    anchor = next((int(value[:4]) for value in (first, last, day) if value[:4].isdigit()), 2000)
+    day_known = day[:4].isdigit()
+    years_known = day_known and first[:4].isdigit() and last[:4].isdigit()
+    gaps = []
+    for year in (anchor,) if years_known else (anchor - 1, anchor, anchor + 1):
+        moment = parse_day(day if day_known else f"{year}{day[4:]}")
+        story_year = year if day_known else anchor
+        start = parse_day(first if first[:4].isdigit() else f"{story_year}{first[4:]}")
+        end = parse_day(last if last[:4].isdigit() else f"{story_year}{last[4:]}")
+        if moment is None or start is None or end is None:
+            continue
+        gaps.append((start - moment).days if moment < start else max(0, (moment - end).days))
+    return min(gaps, default=None)
 
 
 def _merge_entities(current: list[str] | None, new: set[str]) -> list[str]:
