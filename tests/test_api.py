@@ -493,3 +493,16 @@ def test_sample_corpus_end_to_end(store: Store, sample_dir: Path) -> None:
         assert f'id="event-{event["id"]}"' in page
     for path in ("/", "/map", "/timeline?granularity=day", "/entities", "/stories", "/search?q=Kasachstan"):
         assert client.get(path).status_code == 200
+
+
+def test_story_page_calls_agreeing_values_consensus_not_conflict() -> None:
+    from types import SimpleNamespace
+
+    from lagebild.web.pages import _group_claims
+
+    participants = [
+        SimpleNamespace(attribute="actor", status="consensus", value=name) for name in ("Russland", "Belarus")
+    ]
+    weapons = [SimpleNamespace(attribute="weapon", status="conflict", value=v) for v in ("Oreshnik", "ICBM")]
+    grouped = {attribute: status for attribute, status, _ in _group_claims(participants + weapons)}
+    assert grouped == {"actor": "consensus", "weapon": "conflict"}

@@ -115,14 +115,18 @@ def story_page(story_id: str, request: Request, session: SessionDep) -> HTMLResp
 
 
 def _group_claims(claims: list[Any]) -> list[tuple[str, str, list[Any]]]:
-    """Claims per attribute: (attribute, overall status, the competing values side by side)."""
+    """Claims per attribute: (attribute, overall status, the values side by side).
+
+    The attribute is contested when one of its values is in conflict; several values that
+    all agree (participants of a multi-party event, compatible precisions) are consensus.
+    """
     grouped: dict[str, list[Any]] = defaultdict(list)
     for claim in claims:
         grouped[claim.attribute].append(claim)
     result = []
     for attribute, values in grouped.items():
         statuses = {claim.status for claim in values}
-        status = "conflict" if "conflict" in statuses or len(values) > 1 else values[0].status
+        status = "conflict" if "conflict" in statuses else "consensus"
         result.append((attribute, status, values))
     return result
 
