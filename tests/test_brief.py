@@ -123,3 +123,21 @@ def test_brief_cli(tmp_path: Path) -> None:
     html = CliRunner().invoke(app, ["brief", "--format", "html", "--lang", "en", "--db", str(db)])
     assert html.exit_code == 0 and html.output.startswith("<!doctype html>")
     assert CliRunner().invoke(app, ["brief", "--format", "pdf", "--db", str(db)]).exit_code == 2
+
+
+def test_english_brief_names_places_in_english_and_leaves_the_store_alone(fixture_store: Store) -> None:
+    from lagebild.store.schema import EntityRow, EventRow
+
+    with fixture_store.session() as session:
+        session.get(EntityRow, "geo:1526384").names = {"de": "Almaty", "en": "Almaty (city)"}
+    with fixture_store.read_session() as session:
+        english = render_brief(
+            build_brief(session, BriefOptions(since="2022-01-01", until="2022-01-31", lang="en")), "md"
+        )
+    assert "Almaty (city)" in english
+    with fixture_store.read_session() as session:
+        german = render_brief(
+            build_brief(session, BriefOptions(since="2022-01-01", until="2022-01-31", lang="de")), "md"
+        )
+        stored = {event.place for event in session.query(EventRow).filter(EventRow.place_id == "geo:1526384")}
+    assert "Almaty (city)" not in german and stored == {"Almaty"}

@@ -229,6 +229,27 @@ def _scoped_events(session: Session, options: BriefOptions) -> list[EventRow]:
     return list(session.scalars(statement.order_by(EventRow.date, EventRow.id)))
 
 
+def _localised(session: Session, events: list[EventRow], lang: Language) -> list[EventRow]:
+    """The events with actor, target and place named in the brief's language where the KB knows how.
+
+    The rows are detached first, so renaming them for the report never writes to the store.
+    """
+    ids = {value for event in events for value in (event.actor_id, event.target_id, event.place_id) if value}
+    names = {
+        row.id: row.names.get(lang)
+        for row in session.scalars(select(EntityRow).where(EntityRow.id.in_(ids)))
+        if row.names.get(lang)
+    }
+    for event in events:
+        if event in session:
+            session.expunge(event)
+        for id_field, name_field in (("actor_id", "actor"), ("target_id", "target"), ("place_id", "place")):
+            local = names.get(getattr(event, id_field) or "")
+            if local:
+                setattr(event, name_field, local)
+    return events
+
+
 def _development_key(event: EventRow) -> tuple[str | None, ...]:
     if event.canonical_event_id:
         return ("canonical", event.canonical_event_id)
@@ -276,7 +297,7 @@ def _sentence(text: str) -> str:
 def build_brief(session: Session, options: BriefOptions) -> Brief:
     """Collect the brief's statements and footnotes from the store."""
     phrases = PHRASES[options.lang]
-    events = _scoped_events(session, options)
+    events = _localised(session, _scoped_events(session, options), options.lang)
     document_ids = {event.document_id for event in events}
     documents = {
         row.id: SourceRef(row.id, row.outlet, row.title, row.published, row.url)
