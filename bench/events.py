@@ -14,6 +14,8 @@ import argparse
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,83 @@ def run_pipeline(text: str, published: str | None) -> tuple[Analysis, str]:
     return analysis, f"composed without NER (gazetteer mentions only) because analyze failed: {reason}"
 
 
+@dataclass
+class Tally:
+    """Counts over documents: matches, per-type counts and per-field accuracy over loose matches."""
+
+    totals: dict[str, int] = field(default_factory=lambda: {"gold": 0, "pred": 0, "strict": 0, "loose": 0})
+    field_right: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    field_seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: per type: gold, predicted, loose true positives
+    per_type: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+
+    def add(
+        self,
+        golds: list[tuple[dict[str, Any], tuple[int, int]]],
+        events: list[Event],
+        *,
+        label: str,
+        show_errors: bool,
+        describe_gold: Callable[[dict[str, Any]], str],
+        describe_event: Callable[[Event], str],
+    ) -> None:
+        """Score one document's events against its gold (printing the errors when asked)."""
+        strict_pairs = match(golds, events, strict=True)
+        loose_pairs = match(golds, events, strict=False)
+        self.totals["gold"] += len(golds)
+        self.totals["pred"] += len(events)
+        self.totals["strict"] += len(strict_pairs)
+        self.totals["loose"] += len(loose_pairs)
+        for gold, _ in golds:
+            self.per_type[gold["type"]][0] += 1
+        for event in events:
+            self.per_type[event.type][1] += 1
+        for g_index, p_index in loose_pairs:
+            gold, event = golds[g_index][0], events[p_index]
+            self.per_type[gold["type"]][2] += 1
+            for name in FIELDS:
+                if name not in gold:
+                    continue
+                self.field_seen[name] += 1
+                if field_matches(name, gold[name], getattr(event, name)):
+                    self.field_right[name] += 1
+                elif show_errors:
+                    print(
+                        f"  {label} {gold['type']:<9} {name:<14} gold={gold[name]!r} got={getattr(event, name)!r}"
+                    )
+        if show_errors:
+            matched_gold = {g for g, _ in loose_pairs}
+            matched_pred = {p for _, p in loose_pairs}
+            for index, (gold, _) in enumerate(golds):
+                if index not in matched_gold:
+                    print(f"  {label} MISSED {gold['type']:<9} {describe_gold(gold)}")
+            for index, event in enumerate(events):
+                if index not in matched_pred:
+                    print(f"  {label} EXTRA  {event.type:<9} {describe_event(event)}")
+
+    def print_tables(self) -> None:
+        """The match, per-type and per-field tables."""
+        print(f"{'match':<34}{'P':>7}{'R':>7}{'F1':>7}")
+        for label, key in (
+            ("strict (type+evidence+date+place)", "strict"),
+            ("loose (type+evidence)", "loose"),
+        ):
+            p, r, f = _prf(self.totals[key], self.totals["pred"], self.totals["gold"])
+            print(f"{label:<34}{p:7.2f}{r:7.2f}{f:7.2f}")
+        print(f"\n{'type':<12}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}")
+        for event_type in sorted(self.per_type):
+            gold_n, pred_n, tp = self.per_type[event_type]
+            p, r, _ = _prf(tp, pred_n, gold_n)
+            print(f"{event_type:<12}{gold_n:>6}{pred_n:>6}{p:7.2f}{r:7.2f}")
+        print(f"\n{'field (over loose matches)':<28}{'right':>7}{'coded':>7}{'acc':>7}")
+        for name in FIELDS:
+            if self.field_seen[name]:
+                print(
+                    f"{name:<28}{self.field_right[name]:>7}{self.field_seen[name]:>7}"
+                    f"{self.field_right[name] / self.field_seen[name]:7.2f}"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "examples" / "kz-2022-de")
@@ -146,10 +225,7 @@ def main() -> None:
 
     from lagebild.events import extract_events
 
-    totals = {"gold": 0, "pred": 0, "strict": 0, "loose": 0}
-    field_right: dict[str, int] = defaultdict(int)
-    field_seen: dict[str, int] = defaultdict(int)
-    per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # gold, pred, loose tp
+    tally = Tally()
     analyze_seconds = extract_seconds = 0.0
     times_found = times_right = times_gold = 0
     gold_files = sorted(args.gold.glob("*.yaml"))
@@ -178,63 +254,22 @@ def main() -> None:
             if position < 0:
                 raise SystemExit(f"{gold_file.name}: evidence not in text: {gold['evidence']!r}")
             golds.append((gold, (position, position + len(gold["evidence"]))))
-        strict_pairs = match(golds, events, strict=True)
-        loose_pairs = match(golds, events, strict=False)
-        totals["gold"] += len(golds)
-        totals["pred"] += len(events)
-        totals["strict"] += len(strict_pairs)
-        totals["loose"] += len(loose_pairs)
-        for gold, _ in golds:
-            per_type[gold["type"]][0] += 1
-        for event in events:
-            per_type[event.type][1] += 1
-        for g_index, p_index in loose_pairs:
-            gold, event = golds[g_index][0], events[p_index]
-            per_type[gold["type"]][2] += 1
-            for name in FIELDS:
-                if name not in gold:
-                    continue
-                field_seen[name] += 1
-                if field_matches(name, gold[name], getattr(event, name)):
-                    field_right[name] += 1
-                elif args.show_errors:
-                    print(
-                        f"  {gold_doc['document'][:3]} {gold['type']:<9} {name:<14} "
-                        f"gold={gold[name]!r} got={getattr(event, name)!r}"
-                    )
-        if args.show_errors:
-            matched_gold = {g for g, _ in loose_pairs}
-            matched_pred = {p for _, p in loose_pairs}
-            for index, (gold, _) in enumerate(golds):
-                if index not in matched_gold:
-                    print(f"  {gold_doc['document'][:3]} MISSED {gold['type']:<9} {gold['evidence'][:70]!r}")
-            for index, event in enumerate(events):
-                if index not in matched_pred:
-                    evidence = text[event.evidence_start : event.evidence_end][:70]
-                    print(
-                        f"  {gold_doc['document'][:3]} EXTRA  {event.type:<9} {event.trigger!r:<18} {evidence!r}"
-                    )
+        tally.add(
+            golds,
+            events,
+            label=gold_doc["document"][:3],
+            show_errors=args.show_errors,
+            describe_gold=lambda gold: f"{gold['evidence'][:70]!r}",
+            describe_event=lambda event, text=text: (
+                f"{event.trigger!r:<18} {text[event.evidence_start : event.evidence_end][:70]!r}"
+            ),
+        )
 
     print(
-        f"\nEvent coding on {len(gold_files)} documents, {totals['gold']} gold events, "
-        f"{totals['pred']} predicted ({how})\n"
+        f"\nEvent coding on {len(gold_files)} documents, {tally.totals['gold']} gold events, "
+        f"{tally.totals['pred']} predicted ({how})\n"
     )
-    print(f"{'match':<34}{'P':>7}{'R':>7}{'F1':>7}")
-    for label, key in (("strict (type+evidence+date+place)", "strict"), ("loose (type+evidence)", "loose")):
-        p, r, f = _prf(totals[key], totals["pred"], totals["gold"])
-        print(f"{label:<34}{p:7.2f}{r:7.2f}{f:7.2f}")
-    print(f"\n{'type':<12}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}")
-    for event_type in sorted(per_type):
-        gold_n, pred_n, tp = per_type[event_type]
-        p, r, _ = _prf(tp, pred_n, gold_n)
-        print(f"{event_type:<12}{gold_n:>6}{pred_n:>6}{p:7.2f}{r:7.2f}")
-    print(f"\n{'field (over loose matches)':<28}{'right':>7}{'coded':>7}{'acc':>7}")
-    for name in FIELDS:
-        if field_seen[name]:
-            print(
-                f"{name:<28}{field_right[name]:>7}{field_seen[name]:>7}"
-                f"{field_right[name] / field_seen[name]:7.2f}"
-            )
+    tally.print_tables()
     if times_gold:
         print(
             f"\ntime expressions: {times_found}/{times_gold} found, {times_right}/{times_gold} "

@@ -16,7 +16,7 @@ import argparse
 import csv
 import hashlib
 import importlib.util
-from collections import defaultdict
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ def _load_sample_bench() -> Any:
     if spec is None or spec.loader is None:
         raise SystemExit("bench/events.py not found")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # registered before running, as dataclasses there need it
     spec.loader.exec_module(module)
     return module
 
@@ -69,10 +70,7 @@ def main() -> None:
     args = parser.parse_args()
 
     articles = read_articles(args.data)
-    totals = {"gold": 0, "pred": 0, "strict": 0, "loose": 0}
-    field_right: dict[str, int] = defaultdict(int)
-    field_seen: dict[str, int] = defaultdict(int)
-    per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # gold, pred, loose tp
+    tally = scoring.Tally()
     gold_files = sorted(args.gold.glob("*.yaml"))
     how = ""
     for gold_file in gold_files:
@@ -86,59 +84,20 @@ def main() -> None:
         analysis, how = scoring.run_pipeline(text, published)
         events: list[Event] = analysis.events
         golds = gold_spans(gold_doc, text, gold_file.name)
-        strict_pairs = scoring.match(golds, events, strict=True)
-        loose_pairs = scoring.match(golds, events, strict=False)
-        totals["gold"] += len(golds)
-        totals["pred"] += len(events)
-        totals["strict"] += len(strict_pairs)
-        totals["loose"] += len(loose_pairs)
-        for gold, _ in golds:
-            per_type[gold["type"]][0] += 1
-        for event in events:
-            per_type[event.type][1] += 1
-        label = f"{int(gold_doc['row']):04d}"
-        for g_index, p_index in loose_pairs:
-            gold, event = golds[g_index][0], events[p_index]
-            per_type[gold["type"]][2] += 1
-            for name in scoring.FIELDS:
-                if name not in gold:
-                    continue
-                field_seen[name] += 1
-                if scoring.field_matches(name, gold[name], getattr(event, name)):
-                    field_right[name] += 1
-                elif args.show_errors:
-                    print(
-                        f"  {label} {gold['type']:<9} {name:<14} gold={gold[name]!r} got={getattr(event, name)!r}"
-                    )
-        if args.show_errors:
-            matched_gold = {g for g, _ in loose_pairs}
-            matched_pred = {p for _, p in loose_pairs}
-            for index, (gold, _) in enumerate(golds):
-                if index not in matched_gold:
-                    print(f"  {label} MISSED {gold['type']:<9} {gold['trigger']!r} @{gold['start']}")
-            for index, event in enumerate(events):
-                if index not in matched_pred:
-                    print(f"  {label} EXTRA  {event.type:<9} {event.trigger!r} @{event.evidence_start}")
+        tally.add(
+            golds,
+            events,
+            label=f"{int(gold_doc['row']):04d}",
+            show_errors=args.show_errors,
+            describe_gold=lambda gold: f"{gold['trigger']!r} @{gold['start']}",
+            describe_event=lambda event: f"{event.trigger!r} @{event.evidence_start}",
+        )
 
     print(
-        f"\nHeld-out event coding on {len(gold_files)} 10kGNAD articles, {totals['gold']} gold events, "
-        f"{totals['pred']} predicted ({how})\n"
+        f"\nHeld-out event coding on {len(gold_files)} 10kGNAD articles, {tally.totals['gold']} gold events, "
+        f"{tally.totals['pred']} predicted ({how})\n"
     )
-    print(f"{'match':<34}{'P':>7}{'R':>7}{'F1':>7}")
-    for label, key in (("strict (type+evidence+date+place)", "strict"), ("loose (type+evidence)", "loose")):
-        p, r, f = scoring._prf(totals[key], totals["pred"], totals["gold"])
-        print(f"{label:<34}{p:7.2f}{r:7.2f}{f:7.2f}")
-    print(f"\n{'type':<12}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}")
-    for event_type in sorted(per_type):
-        gold_n, pred_n, tp = per_type[event_type]
-        p, r, _ = scoring._prf(tp, pred_n, gold_n)
-        print(f"{event_type:<12}{gold_n:>6}{pred_n:>6}{p:7.2f}{r:7.2f}")
-    print(f"\n{'field (over loose matches)':<28}{'right':>7}{'coded':>7}{'acc':>7}")
-    for name in scoring.FIELDS:
-        if field_seen[name]:
-            print(
-                f"{name:<28}{field_right[name]:>7}{field_seen[name]:>7}{field_right[name] / field_seen[name]:7.2f}"
-            )
+    tally.print_tables()
 
 
 if __name__ == "__main__":
