@@ -71,7 +71,7 @@ def analyze(
     language = language or "de"
     analysis = Analysis(text=text, document=document, published=published, language=language)
     analysis.sentences = split_sentences(text)
-    mentions = merge_mentions(find_names(text), find_known_mentions(text))
+    mentions = merge_mentions(find_names(text, sentences=analysis.sentences), find_known_mentions(text))
     analysis.mentions = link_mentions(text, mentions, language=language)
     analysis.times = find_times(
         text, dct=published, dct_precision=_precision_of(published), language=language

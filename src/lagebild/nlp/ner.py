@@ -45,12 +45,15 @@ def _label_confidence() -> dict[str, float]:
     return {label: round(float(per_type.get(label, {}).get("p", 0.5)), 3) for label in LABELS}
 
 
-def chunk_spans(text: str, max_chars: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+def chunk_spans(
+    text: str, max_chars: int = MAX_CHUNK_CHARS, *, sentences: list[tuple[int, int]] | None = None
+) -> Iterator[tuple[int, int]]:
     """Spans of ``text`` made of whole sentences of one paragraph, each at most ``max_chars`` long
-    (a single longer sentence is cut at whitespace)."""
+    (a single longer sentence is cut at whitespace).  ``sentences`` saves splitting ``text`` again
+    when the caller has its sentence spans already."""
     chunk_start: int | None = None
     chunk_end = 0
-    for start, end in split_sentences(text):
+    for start, end in split_sentences(text) if sentences is None else sentences:
         for piece_start, piece_end in _cut_long(text, start, end, max_chars):
             joinable = (
                 chunk_start is not None
@@ -79,17 +82,28 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple
         yield start, end
 
 
-def find_names(text: str) -> list[Mention]:
-    """Unlinked name mentions (PER/LOC/ORG/OTH) in ``text``, with offsets into ``text``."""
-    return find_names_batch([text])[0]
+def find_names(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Unlinked name mentions (PER/LOC/ORG/OTH) in ``text``, with offsets into ``text``.
+
+    ``sentences`` are the text's sentence spans when the caller has them already.
+    """
+    return _find_names([text], [sentences])[0]
 
 
 def find_names_batch(texts: Iterable[str]) -> list[list[Mention]]:
     """:func:`find_names` for many texts, chunks of all texts streamed through ``nlp.pipe``."""
+    texts = list(texts)
+    return _find_names(texts, [None] * len(texts))
+
+
+def _find_names(texts: list[str], sentences: list[list[tuple[int, int]] | None]) -> list[list[Mention]]:
     nlp = load_model()
     confidence = _label_confidence()
-    texts = list(texts)
-    jobs = [(index, start, end) for index, text in enumerate(texts) for start, end in chunk_spans(text)]
+    jobs = [
+        (index, start, end)
+        for index, (text, spans) in enumerate(zip(texts, sentences, strict=True))
+        for start, end in chunk_spans(text, sentences=spans)
+    ]
     results: list[list[Mention]] = [[] for _ in texts]
     chunks = (texts[index][start:end] for index, start, end in jobs)
     for (index, offset, _end), doc in zip(jobs, nlp.pipe(chunks, batch_size=BATCH_SIZE), strict=True):
